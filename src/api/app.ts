@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto'
+import { parse as parseQueryString } from 'node:querystring'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { ResourceNotFound } from '../common/errors.js'
+import type { CorePlugin } from '../plugin/core-plugin.js'
+import type { NetworkCreate, NetworkUpdate } from '../plugin/networks.js'
+import type { PortCreate, PortUpdate } from '../plugin/ports.js'
+import type { SubnetCreate, SubnetUpdate } from '../plugin/subnets.js'
+import { noauthContext } from './auth.js'
+import { errorBody, sendError } from './faults.js'
+import { registerCollection } from './routes/resources.js'
+import { registerVersions } from './routes/versions.js'
+import { networkAttributes } from './schemas/networks.js'
+import { portAttributes } from './schemas/ports.js'
+import { subnetAttributes } from './schemas/subnets.js'
+
+/** What the API needs to run. */
+export interface ApiOptions {
+  readonly plugin: CorePlugin
+  readonly log: Logger
+  /** Largest accepted request body (bytes). */
+  readonly maxRequestBodySize: number
+}
+
+/** Builds the Neutron v2.0 REST API as a Fastify app (not yet listening). */
+export function createApi(options: ApiOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.maxRequestBodySize,
+    genReqId: () => `req-${randomUUID()}`,
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: (text) => parseQueryString(text) },
+  })
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-openstack-request-id', request.id)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      { request_id: request.id, method: request.method, url: request.url, status: reply.statusCode },
+      'request',
+    )
+  })
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply))
+  app.setNotFoundHandler((_request, reply) => {
+    const error = new ResourceNotFound()
+    return reply.code(404).send(errorBody(error.type, error.message))
+  })
+  registerVersions(app)
+  const { plugin } = options
+  registerCollection(
+    app,
+    {
+      singular: 'network',
+      plural: 'networks',
+      attributes: networkAttributes,
+      service: {
+        create: (c, items) => plugin.networks.createBulk(c, items as unknown as NetworkCreate[]),
+        get: (c, id) => plugin.networks.get(c, id),
+        list: (c, q) => plugin.networks.list(c, q),
+        update: (c, id, ch, rev) => plugin.networks.update(c, id, ch as NetworkUpdate, rev),
+        delete: (c, id, rev) => plugin.networks.delete(c, id, rev),
+      },
+    },
+    noauthContext,
+  )
+  registerCollection(
+    app,
+    {
+      singular: 'subnet',
+      plural: 'subnets',
+      attributes: subnetAttributes,
+      service: {
+        create: (c, items) => plugin.subnets.create(c, items as unknown as SubnetCreate[]),
+        get: (c, id) => plugin.subnets.get(c, id),
+        list: (c, q) => plugin.subnets.list(c, q),
+        update: (c, id, ch, rev) => plugin.subnets.update(c, id, ch as SubnetUpdate, rev),
+        delete: (c, id, rev) => plugin.subnets.delete(c, id, rev),
+      },
+    },
+    noauthContext,
+  )
+  registerCollection(
+    app,
+    {
+      singular: 'port',
+      plural: 'ports',
+      attributes: portAttributes,
+      service: {
+        create: (c, items) => plugin.ports.create(c, items as unknown as PortCreate[]),
+        get: (c, id) => plugin.ports.get(c, id),
+        list: (c, q) => plugin.ports.list(c, q),
+        update: (c, id, ch, rev) => plugin.ports.update(c, id, ch as PortUpdate, rev),
+        delete: (c, id, rev) => plugin.ports.delete(c, id, rev),
+      },
+    },
+    noauthContext,
+  )
+  return app
+}

@@ -1,0 +1,121 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { RequestContext } from '../../common/context.js'
+import { HttpBadRequest } from '../../common/errors.js'
+import type { ListQuery } from '../../plugin/list-spec.js'
+import { parseListQuery, selectFields, type RawQuery } from '../list-params.js'
+import { prepareCreate, prepareUpdate, resolveProject, type AttributeMap } from '../schemas/attributes.js'
+
+/** What a collection's routes need from the plugin. */
+export interface CollectionService<T extends { id: string }> {
+  create(context: RequestContext, items: Record<string, unknown>[]): Promise<T[]>
+  get(context: RequestContext, id: string): Promise<T>
+  list(context: RequestContext, query: ListQuery): Promise<T[]>
+  update(context: RequestContext, id: string, changes: Record<string, unknown>, expectedRevision?: number): Promise<T>
+  delete(context: RequestContext, id: string, expectedRevision?: number): Promise<void>
+}
+
+/** One REST collection: its names, attributes and service. */
+export interface Collection<T extends { id: string }> {
+  readonly singular: string
+  readonly plural: string
+  readonly attributes: AttributeMap
+  readonly service: CollectionService<T>
+}
+
+/** Reads `If-Match: revision_number=N`. */
+function expectedRevision(request: FastifyRequest): number | undefined {
+  const header = request.headers['if-match']
+  const value = Array.isArray(header) ? header[0] : header
+  const match = value === undefined ? null : /revision_number=(\d+)/.exec(value)
+  return match ? Number(match[1]) : undefined
+}
+
+function pageLinks(request: FastifyRequest, plural: string, items: readonly { id: string }[], query: ListQuery) {
+  if (query.limit === undefined) return undefined
+  const proto = (request.headers['x-forwarded-proto'] as string | undefined) ?? request.protocol
+  const base = `${proto}://${request.headers.host ?? 'localhost'}/v2.0/${plural}`
+  const link = (marker: string, reverse: boolean) => {
+    const params = new URLSearchParams()
+    for (const [key, value] of Object.entries(request.query as RawQuery)) {
+      if (['marker', 'page_reverse'].includes(key) || value === undefined) continue
+      for (const v of Array.isArray(value) ? value : [value]) params.append(key, v)
+    }
+    params.set('marker', marker)
+    if (reverse) params.set('page_reverse', 'True')
+    return `${base}?${params.toString()}`
+  }
+  const links: { rel: string; href: string }[] = []
+  const first = items[0]
+  const last = items[items.length - 1]
+  const full = items.length >= query.limit
+  if (last && (query.pageReverse ? query.marker !== undefined : full)) {
+    links.push({ rel: 'next', href: link(query.pageReverse ? (first?.id ?? last.id) : last.id, false) })
+  }
+  if (first && (query.pageReverse ? full : query.marker !== undefined)) {
+    links.push({ rel: 'previous', href: link(first.id, true) })
+  }
+  return links
+}
+
+/** Registers list, create, show, update and delete for a collection. */
+export function registerCollection<T extends { id: string }>(
+  app: FastifyInstance,
+  collection: Collection<T>,
+  contextOf: (request: FastifyRequest) => RequestContext,
+): void {
+  const { singular, plural, attributes, service } = collection
+  const path = `/v2.0/${plural}`
+
+  app.get(path, async (request) => {
+    const query = parseListQuery(request.query as RawQuery)
+    const items = await service.list(contextOf(request), query)
+    const body: Record<string, unknown> = { [plural]: selectFields(items, query.fields) }
+    const links = pageLinks(request, plural, items, query)
+    if (links && links.length > 0) body[`${plural}_links`] = links
+    return body
+  })
+
+  app.post(path, async (request, reply) => {
+    const context = contextOf(request)
+    const body = request.body as Record<string, unknown> | null
+    if (typeof body !== 'object' || body === null) throw new HttpBadRequest('Resource body required')
+    const bulk = body[plural]
+    const items = Array.isArray(bulk) ? bulk.map((b) => (b as Record<string, unknown>)[singular] ?? b) : undefined
+    if (items === undefined && !(singular in body)) {
+      throw new HttpBadRequest(`Unable to find '${singular}' in request body`)
+    }
+    if (items !== undefined && items.length === 0) throw new HttpBadRequest('Resources required')
+    const prepared = (items ?? [body[singular]]).map((item) => {
+      const out = prepareCreate(attributes, item, context)
+      resolveProject(out, context)
+      return out
+    })
+    const created = await service.create(context, prepared)
+    reply.code(201)
+    return items === undefined ? { [singular]: created[0] } : { [plural]: created }
+  })
+
+  app.get(`${path}/:id`, async (request) => {
+    const { id } = request.params as { id: string }
+    const fields = parseListQuery(request.query as RawQuery).fields
+    const item = await service.get(contextOf(request), id)
+    return { [singular]: selectFields([item], fields)[0] }
+  })
+
+  app.put(`${path}/:id`, async (request) => {
+    const { id } = request.params as { id: string }
+    const body = request.body as Record<string, unknown> | null
+    if (typeof body !== 'object' || body === null || !(singular in body)) {
+      throw new HttpBadRequest(`Unable to find '${singular}' in request body`)
+    }
+    const changes = prepareUpdate(attributes, body[singular])
+    const item = await service.update(contextOf(request), id, changes, expectedRevision(request))
+    return { [singular]: item }
+  })
+
+  app.delete(`${path}/:id`, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    await service.delete(contextOf(request), id, expectedRevision(request))
+    return reply.code(204).send()
+  })
+}

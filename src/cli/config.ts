@@ -1,0 +1,33 @@
+import { loadConfig, renderSample, type Config, type SampleEntry } from '../common/config/index.js'
+import { ConfigError } from '../common/errors.js'
+import { parseMac } from '../common/net/mac.js'
+import { apiOptions } from '../api/options.js'
+import { databaseOptions } from '../db/options.js'
+import { pluginOptions } from '../plugin/options.js'
+import { commonOptions } from './options.js'
+
+/** Every option table, with the namespace the sample file names it by. */
+export const optionTables: readonly SampleEntry[] = [
+  { namespace: 'leasehold.common', group: commonOptions },
+  { namespace: 'leasehold.api', group: apiOptions },
+  { namespace: 'leasehold.plugin', group: pluginOptions },
+  { namespace: 'leasehold.db', group: databaseOptions },
+]
+
+/** The sample configuration file, generated from the option tables. */
+export function sampleConfig(): string {
+  return renderSample(optionTables)
+}
+
+/** Loads the config files and checks the rules that span options. */
+export function loadLeaseholdConfig(
+  files: readonly string[],
+  overrides: Record<string, Record<string, string>> = {},
+): Config {
+  const config = loadConfig({ files, groups: optionTables.map((t) => t.group), overrides })
+  const plugin = config.group(pluginOptions)
+  if (parseMac(plugin.base_mac) === undefined) {
+    throw new ConfigError(`Invalid value for option base_mac in section [DEFAULT]: '${plugin.base_mac}' is not a MAC address`)
+  }
+  return config
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto'
+import { sql, type Expression, type SqlBool } from 'kysely'
+import { isAdminOrOwner, type RequestContext } from '../common/context.js'
+import { NetworkInUse, NetworkNotFound, PolicyNotAuthorized } from '../common/errors.js'
+import { AUTO_DELETE_PORT_OWNERS, type Network } from '../common/resources.js'
+import type { DatabaseHandle } from '../db/database.js'
+import { fromBool, toBool, type Executor } from '../db/schema.js'
+import * as networksTable from '../db/tables/networks.js'
+import { countPortsExceptOwners, portsOwnedBy, deletePort } from '../db/tables/ports.js'
+import { bumpRevision, deleteStandardAttributes, insertStandardAttributes, utcNow } from '../db/tables/standard-attributes.js'
+import { subnetIdsByNetwork } from '../db/tables/subnets.js'
+import { replaceTags, tagsByResource } from '../db/tables/tags.js'
+import { buildListSpec, markerValues, type ListQuery, type ListableResource } from './list-spec.js'
+import type { PluginOptions } from './plugin-options.js'
+import { checkRevision } from './revision.js'
+import { inTransaction } from './transaction.js'
+import { standardView } from './views.js'
+
+/** Attributes a caller may give when creating a network (validated by the API). */
+export interface NetworkCreate {
+  name: string
+  admin_state_up: boolean
+  shared?: boolean
+  project_id: string
+  mtu?: number
+  availability_zone_hints: string[]
+  description: string
+  tags?: string[]
+}
+
+/** Attributes a caller may change on a network. */
+export type NetworkUpdate = Partial<Pick<NetworkCreate, 'name' | 'admin_state_up' | 'shared' | 'mtu' | 'description'>>
+
+const listable: ListableResource = {
+  columns: networksTable.networkColumns,
+  kinds: { admin_state_up: 'bool', shared: 'bool', mtu: 'int', revision_number: 'int' },
+  special: ['subnets', 'router:external', 'tags', 'availability_zone_hints', 'port_security_enabled'],
+  idColumn: 'networks.id',
+}
+
+/** The condition "the caller may see this network". */
+export function networkVisibleTo(context: RequestContext): Expression<SqlBool> | undefined {
+  if (context.isAdmin) return undefined
+  return sql<SqlBool>`(networks.project_id = ${context.projectId ?? ''} or networks.shared = ${1})`
+}
+
+/** Networks: the core plugin's part for `/v2.0/networks`. */
+export class NetworkService {
+  constructor(
+    private readonly handle: DatabaseHandle,
+    private readonly options: PluginOptions,
+  ) {}
+
+  /** Builds API views of network rows. */
+  async views(db: Executor, rows: readonly networksTable.NetworkRow[]): Promise<Network[]> {
+    const subnets = await subnetIdsByNetwork(db, rows.map((r) => r.id))
+    const tags = await tagsByResource(db, rows.map((r) => Number(r.standard_attr_id)))
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name ?? '',
+      project_id: row.project_id ?? '',
+      tenant_id: row.project_id ?? '',
+      admin_state_up: toBool(row.admin_state_up),
+      status: row.status ?? 'ACTIVE',
+      subnets: subnets.get(row.id) ?? [],
+      shared: toBool(row.shared),
+      mtu: Number(row.mtu),
+      availability_zone_hints: row.availability_zone_hints
+        ? (JSON.parse(row.availability_zone_hints) as string[])
+        : [],
+      availability_zones: [],
+      'router:external': false,
+      port_security_enabled: true,
+      ipv4_address_scope: null,
+      ipv6_address_scope: null,
+      l2_adjacency: true,
+      ...standardView(row, tags.get(Number(row.standard_attr_id))),
+    }))
+  }
+
+  /** Finds a network the caller may see, or throws NetworkNotFound. */
+  async visible(db: Executor, context: RequestContext, networkId: string): Promise<networksTable.NetworkRow> {
+    const row = await networksTable.findNetwork(db, networkId)
+    if (!row || !(isAdminOrOwner(context, row.project_id) || toBool(row.shared))) {
+      throw new NetworkNotFound(networkId)
+    }
+    return row
+  }
+
+  /** Creates a network. */
+  async create(context: RequestContext, input: NetworkCreate): Promise<Network> {
+    if (input.shared === true && !context.isAdmin) throw new PolicyNotAuthorized('create_network:shared')
+    return inTransaction(this.handle, async (trx) => {
+      const id = await this.insert(trx, input)
+      return this.show(trx, context, id)
+    })
+  }
+
+  /** Creates several networks in one transaction (bulk POST). */
+  async createBulk(context: RequestContext, inputs: readonly NetworkCreate[]): Promise<Network[]> {
+    if (inputs.some((i) => i.shared === true) && !context.isAdmin) {
+      throw new PolicyNotAuthorized('create_network:shared')
+    }
+    return inTransaction(this.handle, async (trx) => {
+      const ids: string[] = []
+      for (const input of inputs) ids.push(await this.insert(trx, input))
+      const rows = await networksTable.listNetworks(trx, {
+        filters: [{ column: 'networks.id', values: ids }],
+        sorts: [],
+      })
+      const views = await this.views(trx, rows)
+      return ids.map((id) => views.find((v) => v.id === id)).filter((v): v is Network => v !== undefined)
+    })
+  }
+
+  private async insert(trx: Executor, input: NetworkCreate): Promise<string> {
+    const id = randomUUID()
+    const now = utcNow()
+    const standardAttrId = await insertStandardAttributes(trx, this.handle.traits, {
+      resourceType: 'networks',
+      description: input.description,
+      now,
+    })
+    await networksTable.insertNetwork(trx, {
+      id,
+      project_id: input.project_id,
+      name: input.name,
+      status: 'ACTIVE',
+      admin_state_up: fromBool(input.admin_state_up),
+      shared: fromBool(input.shared ?? false),
+      mtu: input.mtu ?? this.options.globalPhysnetMtu,
+      availability_zone_hints: JSON.stringify(input.availability_zone_hints),
+      standard_attr_id: standardAttrId,
+    })
+    if (input.tags && input.tags.length > 0) await replaceTags(trx, standardAttrId, input.tags)
+    return id
+  }
+
+  /** One network as the caller sees it. */
+  async show(db: Executor, context: RequestContext, networkId: string): Promise<Network> {
+    const row = await this.visible(db, context, networkId)
+    const [view] = await this.views(db, [row])
+    if (!view) throw new NetworkNotFound(networkId)
+    return view
+  }
+
+  /** One network, read outside any transaction. */
+  async get(context: RequestContext, networkId: string): Promise<Network> {
+    return this.show(this.handle.db, context, networkId)
+  }
+
+  /** Networks the caller may see, filtered, sorted and paged. */
+  async list(context: RequestContext, query: ListQuery): Promise<Network[]> {
+    const db = this.handle.db
+    const visibility = networkVisibleTo(context)
+    const spec = buildListSpec(query, listable, visibility ? [visibility] : [])
+    let after: unknown[] | undefined
+    if (query.marker !== undefined) {
+      const marker = await this.visible(db, context, query.marker)
+      after = markerValues(spec, marker as unknown as Record<string, unknown>)
+    }
+    const rows = await networksTable.listNetworks(db, { ...spec, after })
+    const views = await this.views(db, query.pageReverse ? rows.reverse() : rows)
+    return filterSpecial(views, query)
+  }
+
+  /** Changes a network. Only its owner (or an admin) may; `shared` is admin-only. */
+  async update(
+    context: RequestContext,
+    networkId: string,
+    input: NetworkUpdate,
+    expectedRevision?: number,
+  ): Promise<Network> {
+    return inTransaction(this.handle, async (trx) => {
+      const row = await this.owned(trx, context, networkId, 'update_network')
+      if (input.shared !== undefined && !context.isAdmin) throw new PolicyNotAuthorized('update_network:shared')
+      checkRevision(row.revision_number, expectedRevision)
+      await networksTable.updateNetwork(trx, networkId, {
+        ...(input.name === undefined ? {} : { name: input.name }),
+        ...(input.admin_state_up === undefined ? {} : { admin_state_up: fromBool(input.admin_state_up) }),
+        ...(input.shared === undefined ? {} : { shared: fromBool(input.shared) }),
+        ...(input.mtu === undefined ? {} : { mtu: input.mtu }),
+      })
+      await bumpRevision(trx, Number(row.standard_attr_id), { now: utcNow(), description: input.description })
+      return this.show(trx, context, networkId)
+    })
+  }
+
+  /** Deletes a network; its DHCP and other auto-deleted ports go with it. */
+  async delete(context: RequestContext, networkId: string, expectedRevision?: number): Promise<void> {
+    await inTransaction(this.handle, async (trx) => {
+      const row = await this.owned(trx, context, networkId, 'delete_network')
+      checkRevision(row.revision_number, expectedRevision)
+      if ((await countPortsExceptOwners(trx, networkId, AUTO_DELETE_PORT_OWNERS)) > 0) {
+        throw new NetworkInUse(networkId)
+      }
+      for (const port of await portsOwnedBy(trx, networkId, AUTO_DELETE_PORT_OWNERS)) {
+        await deletePort(trx, port.id)
+        await deleteStandardAttributes(trx, Number(port.standard_attr_id))
+      }
+      const subnets = await trx.selectFrom('subnets').select(['id', 'standard_attr_id']).where('network_id', '=', networkId).execute()
+      await trx.deleteFrom('ipallocations').where('network_id', '=', networkId).execute()
+      for (const subnet of subnets) {
+        await trx.deleteFrom('subnets').where('id', '=', subnet.id).execute()
+        await deleteStandardAttributes(trx, Number(subnet.standard_attr_id))
+      }
+      await networksTable.deleteNetwork(trx, networkId)
+      await deleteStandardAttributes(trx, Number(row.standard_attr_id))
+    })
+  }
+
+  /** A network the caller may change: 404 when hidden, 403 when only visible (shared). */
+  async owned(
+    db: Executor,
+    context: RequestContext,
+    networkId: string,
+    action: string,
+  ): Promise<networksTable.NetworkRow> {
+    const row = await networksTable.lockNetwork(db, networkId, this.handle.traits.supportsRowLocks)
+    if (!row) throw new NetworkNotFound(networkId)
+    if (isAdminOrOwner(context, row.project_id)) return row
+    if (toBool(row.shared)) throw new PolicyNotAuthorized(action)
+    throw new NetworkNotFound(networkId)
+  }
+}
+
+/** Filters on attributes that are not plain columns, applied to the views. */
+function filterSpecial(views: Network[], query: ListQuery): Network[] {
+  const routerExternal = query.filters.get('router:external')
+  const subnets = query.filters.get('subnets')
+  return views.filter((v) => {
+    if (routerExternal && !routerExternal.some((x) => String(v['router:external']) === x.toLowerCase())) return false
+    if (subnets && !subnets.some((s) => v.subnets.includes(s))) return false
+    return true
+  })
+}
