@@ -2,15 +2,17 @@ import type { AttributeMap } from './attributes.js'
 import { readOnlyAttribute, standardAttributes } from './common-attributes.js'
 import { aBoolean, aDict, aList, aMac, anInteger, anIp, aString, aUuid, oneOf, orNull } from './validators.js'
 
-/** One `extra_dhcp_opts` entry; names and values that could break a dnsmasq line are refused. */
-const extraDhcpOpt = aDict(
+const extraDhcpOptFields = aDict(
   {
     opt_name: aString(64, { oneLine: true, nonEmpty: true }),
     opt_value: orNull(aString(255, { oneLine: true })),
     ip_version: oneOf([4, 6], anInteger()),
   },
-  ['opt_name'],
+  ['opt_name', 'opt_value'],
 )
+
+/** One `extra_dhcp_opts` entry (ip_version defaults to 4); values that could break a dnsmasq line are refused. */
+const extraDhcpOpt = (value: unknown): unknown => ({ ip_version: 4, ...(extraDhcpOptFields(value) as object) })
 
 /** `/v2.0/ports` attributes. */
 export const portAttributes: AttributeMap = {

@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/** The repository root. */
+export const ROOT = join(import.meta.dirname, '..', '..')
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** A `leasehold up` started by a test, with its own state directory. */
+export interface LeaseholdUp {
+  readonly url: string
+  readonly port: number
+  readonly stateDir: string
+  readonly output: () => string
+  /** Stops with SIGTERM, removes the state directory, returns the exit code. */
+  stop(): Promise<number | null>
+  /** Stops with SIGTERM and leaves the state directory. */
+  stopKeepingState(): Promise<number | null>
+}
+
+/** Starts `bin/leasehold up` on a free port and waits until it answers `GET /`. */
+export async function startLeaseholdUp(extraArgs: readonly string[] = []): Promise<LeaseholdUp> {
+  if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
+    throw new Error("dist/ is missing: run 'npm run build' before the end-to-end tests")
+  }
+  const given = extraArgs.indexOf('--state-path')
+  const stateDir = given >= 0 ? (extraArgs[given + 1] ?? '') : mkdtempSync(join(tmpdir(), 'leasehold-up-'))
+  const stateArgs = given >= 0 ? [] : ['--state-path', stateDir]
+  const port = await freePort()
+  let output = ''
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'leasehold'), 'up', '--bind-port', String(port), ...stateArgs, ...extraArgs],
+    { cwd: stateDir, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`leasehold up exited early:\n${output}`)
+    try {
+      if ((await fetch(`${url}/`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`leasehold up did not answer within 20 s:\n${output}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return {
+    url,
+    port,
+    stateDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      const code = await exited
+      rmSync(stateDir, { recursive: true, force: true })
+      return code
+    },
+    async stopKeepingState() {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      return exited
+    },
+  }
+}
