@@ -25,19 +25,28 @@ export interface ApiOptions {
 
 /** Builds the Neutron v2.0 REST API as a Fastify app (not yet listening). */
 export function createApi(options: ApiOptions): FastifyInstance {
+  const logger: FastifyBaseLogger = options.log
   const app = Fastify({
-    loggerInstance: options.log as FastifyBaseLogger,
+    loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.maxRequestBodySize,
     genReqId: () => `req-${randomUUID()}`,
-    routerOptions: { ignoreTrailingSlash: true, querystringParser: (text) => parseQueryString(text) },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      querystringParser: (text) => parseQueryString(text),
+    },
   })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-openstack-request-id', request.id)
   })
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug(
-      { request_id: request.id, method: request.method, url: request.url, status: reply.statusCode },
+      {
+        request_id: request.id,
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+      },
       'request',
     )
   })

@@ -9,7 +9,11 @@ export function errorBody(type: string, message: string, detail = '') {
 const INTERNAL = 'Request Failed: internal server error while processing your request.'
 
 /** Maps errors from routes, parsers and the plugin to Neutron's status codes and bodies. */
-export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function sendError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   if (error instanceof NeutronError) {
     return reply.code(error.status).send(errorBody(error.type, error.message, error.detail))
   }

@@ -24,12 +24,14 @@ export function parseListQuery(query: RawQuery): ListQuery & { fields: string[] 
   if (keys.length !== dirs.length && dirs.length > 0) {
     throw new HttpBadRequest('The number of sort_keys and sort_dirs must be same')
   }
-  const sorts = keys.map((key, i) => {
+  const sorts = keys.map((key, i): { key: string; direction: 'asc' | 'desc' } => {
     const dir = (dirs[i] ?? 'asc').toLowerCase()
     if (dir !== 'asc' && dir !== 'desc') {
-      throw new HttpBadRequest(`${dir} is invalid value for sort_dirs, valid value is 'asc' and 'desc'`)
+      throw new HttpBadRequest(
+        `${dir} is invalid value for sort_dirs, valid value is 'asc' and 'desc'`,
+      )
     }
-    return { key, direction: dir as 'asc' | 'desc' }
+    return { key, direction: dir }
   })
   const limitText = all(query, 'limit')[0]
   let limit: number | undefined
@@ -45,7 +47,10 @@ export function parseListQuery(query: RawQuery): ListQuery & { fields: string[] 
 }
 
 /** Keeps only the requested fields of each item (all when none are named). */
-export function selectFields<T extends object>(items: readonly T[], fields: readonly string[]): Partial<T>[] {
+export function selectFields<T extends object>(
+  items: readonly T[],
+  fields: readonly string[],
+): Partial<T>[] {
   if (fields.length === 0) return [...items]
   return items.map((item) => {
     const out: Record<string, unknown> = {}

@@ -27,7 +27,9 @@ export function loadLeaseholdConfig(
   const config = loadConfig({ files, groups: optionTables.map((t) => t.group), overrides })
   const plugin = config.group(pluginOptions)
   if (parseMac(plugin.base_mac) === undefined) {
-    throw new ConfigError(`Invalid value for option base_mac in section [DEFAULT]: '${plugin.base_mac}' is not a MAC address`)
+    throw new ConfigError(
+      `Invalid value for option base_mac in section [DEFAULT]: '${plugin.base_mac}' is not a MAC address`,
+    )
   }
   return config
 }

@@ -63,12 +63,17 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || (error instanceof Error && error.name === 'TypeError' && 'code' in error)) {
+    if (
+      error instanceof ConfigError ||
+      (error instanceof Error && error.name === 'TypeError' && 'code' in error)
+    ) {
       process.stderr.write(`leasehold: ${error.message}\n`)
       process.exitCode = 2
       return
     }
-    process.stderr.write(`leasehold: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    process.stderr.write(
+      `leasehold: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
     process.exitCode = 1
   },
 )

@@ -6,6 +6,9 @@ export const commonOptions = defineOptions('DEFAULT', {
     default: '.leasehold',
     help: 'Where Leasehold keeps its state (the SQLite database of `leasehold up`, agent files). Relative paths are relative to the working directory.',
   }),
-  host: str({ default: '', help: 'The name of this host as agents report it; empty means the system host name.' }),
+  host: str({
+    default: '',
+    help: 'The name of this host as agents report it; empty means the system host name.',
+  }),
   debug: bool({ default: false, help: 'Log at debug level.' }),
 })

@@ -35,11 +35,18 @@ export async function runServer(config: Config, mode: { allInOne: boolean }): Pr
     maxSubnetHostRoutes: plugin.max_subnet_host_routes,
     macGenerationRetries: plugin.mac_generation_retries,
   })
-  const app = createApi({ plugin: core, log: log.child({ component: 'api' }), maxRequestBodySize: api.max_request_body_size })
+  const app = createApi({
+    plugin: core,
+    log: log.child({ component: 'api' }),
+    maxRequestBodySize: api.max_request_body_size,
+  })
   await app.listen({ host: api.bind_host, port: api.bind_port })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : api.bind_port
-  log.info({ bind_host: api.bind_host, bind_port: port, database: redactUrl(dbOptions.connection) }, 'leasehold API listening')
+  log.info(
+    { bind_host: api.bind_host, bind_port: port, database: redactUrl(dbOptions.connection) },
+    'leasehold API listening',
+  )
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'stopping')

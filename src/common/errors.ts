@@ -58,7 +58,7 @@ export class InvalidAttribute extends BadRequest {
     readonly attribute: string,
     readonly reason: string,
   ) {
-    super('HTTPBadRequest', `Invalid input for ${attribute}. Reason: ${reason}`)
+    super('HTTPBadRequest', `Invalid input for ${attribute}. Reason: ${reason}.`)
   }
 }
 
@@ -137,7 +137,10 @@ export class IpAddressAlreadyAllocated extends Conflict {
     readonly ipAddress: string,
     readonly subnetId: string,
   ) {
-    super('IpAddressAlreadyAllocated', `IP address ${ipAddress} already allocated in subnet ${subnetId}`)
+    super(
+      'IpAddressAlreadyAllocated',
+      `IP address ${ipAddress} already allocated in subnet ${subnetId}`,
+    )
   }
 }
 
@@ -161,13 +164,19 @@ export class MacAddressInUse extends InUse {
 
 export class InvalidIpForSubnet extends BadRequest {
   constructor(readonly ipAddress: string) {
-    super('InvalidIpForSubnet', `IP address ${ipAddress} is not a valid IP for the specified subnet.`)
+    super(
+      'InvalidIpForSubnet',
+      `IP address ${ipAddress} is not a valid IP for the specified subnet.`,
+    )
   }
 }
 
 export class InvalidIpForNetwork extends BadRequest {
   constructor(readonly ipAddress: string) {
-    super('InvalidIpForNetwork', `IP address ${ipAddress} is not a valid IP for any of the subnets on the specified network.`)
+    super(
+      'InvalidIpForNetwork',
+      `IP address ${ipAddress} is not a valid IP for any of the subnets on the specified network.`,
+    )
   }
 }
 
@@ -197,7 +206,10 @@ export class GatewayConflictWithAllocationPools extends Conflict {
 
 export class GatewayIpInUse extends InUse {
   constructor(readonly ipAddress: string) {
-    super('GatewayIpInUse', `Current gateway ip ${ipAddress} already in use by port. Unable to update.`)
+    super(
+      'GatewayIpInUse',
+      `Current gateway ip ${ipAddress} already in use by port. Unable to update.`,
+    )
   }
 }
 
@@ -209,7 +221,7 @@ export class OverlappingAllocationPools extends Conflict {
   ) {
     super(
       'OverlappingAllocationPools',
-      `Found overlapping allocation pools: ${pool1} and ${pool2} for subnet ${subnetCidr}.`,
+      `Found overlapping allocation pools: ${pool1} ${pool2} for subnet ${subnetCidr}.`,
     )
   }
 }

@@ -90,7 +90,7 @@ function postgresDialect(target: ConnectionTarget, options: DatabaseOptions): Di
     getTypeParser: (oid: number, format?: 'text' | 'binary') => {
       if (oid === PG_INT8) return (v: string) => Number(v)
       if (oid === PG_TIMESTAMP || oid === PG_TIMESTAMPTZ) return (v: string) => v
-      return pg.types.getTypeParser(oid, format)
+      return pg.types.getTypeParser(oid, format) as (value: string) => unknown
     },
   }
   const pool = new pg.Pool({

@@ -1,11 +1,11 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely'
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import type { DatabaseHandle } from './database.js'
 import type { DialectTraits } from './dialect.js'
 import * as m0001 from './migrations/0001_initial.js'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 interface LeaseholdMigration {
-  up(db: import('kysely').Kysely<any>, traits: DialectTraits): Promise<void>
+  up(db: Kysely<any>, traits: DialectTraits): Promise<void>
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

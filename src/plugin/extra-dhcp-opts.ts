@@ -18,7 +18,10 @@ export interface ExtraDhcpOptRequest {
 const BLANK_ALLOWED = ['router', 'classless-static-route']
 
 function isEmpty(request: ExtraDhcpOptRequest): boolean {
-  return request.opt_value === null || (request.opt_value === '' && !BLANK_ALLOWED.includes(request.opt_name))
+  return (
+    request.opt_value === null ||
+    (request.opt_value === '' && !BLANK_ALLOWED.includes(request.opt_name))
+  )
 }
 
 /**
@@ -50,7 +53,13 @@ export async function mergeExtraDhcpOpts(
     if (match) {
       if (match.opt_value !== value) await updateExtraDhcpOpt(db, match.id, value)
     } else {
-      added.push({ id: randomUUID(), port_id: portId, opt_name: request.opt_name, opt_value: value, ip_version: request.ip_version })
+      added.push({
+        id: randomUUID(),
+        port_id: portId,
+        opt_name: request.opt_name,
+        opt_value: value,
+        ip_version: request.ip_version,
+      })
     }
   }
   await deleteExtraDhcpOpts(db, removed)

@@ -56,7 +56,9 @@ export function buildListSpec(
     (k) => resource.columns[k] === undefined && !resource.special.includes(k),
   )
   if (unknown.length > 0) {
-    throw new HttpBadRequest(`[${unknown.map((k) => `'${k}'`).join(', ')}] is invalid attribute for filtering`)
+    throw new HttpBadRequest(
+      `[${unknown.map((k) => `'${k}'`).join(', ')}] is invalid attribute for filtering`,
+    )
   }
   const filters = [...query.filters.entries()]
     .filter(([key]) => !resource.special.includes(key))
@@ -66,7 +68,9 @@ export function buildListSpec(
     }))
   const badSorts = query.sorts.filter((s) => resource.columns[s.key] === undefined)
   if (badSorts.length > 0) {
-    throw new HttpBadRequest(`[${badSorts.map((s) => `'${s.key}'`).join(', ')}] is invalid attribute for sort_keys`)
+    throw new HttpBadRequest(
+      `[${badSorts.map((s) => `'${s.key}'`).join(', ')}] is invalid attribute for sort_keys`,
+    )
   }
   const sorts: ColumnSort[] = query.sorts.map((s) => ({
     column: resource.columns[s.key] ?? s.key,

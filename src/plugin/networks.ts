@@ -7,7 +7,12 @@ import type { DatabaseHandle } from '../db/database.js'
 import { fromBool, toBool, type Executor } from '../db/schema.js'
 import * as networksTable from '../db/tables/networks.js'
 import { countPortsExceptOwners, portsOwnedBy, deletePort } from '../db/tables/ports.js'
-import { bumpRevision, deleteStandardAttributes, insertStandardAttributes, utcNow } from '../db/tables/standard-attributes.js'
+import {
+  bumpRevision,
+  deleteStandardAttributes,
+  insertStandardAttributes,
+  utcNow,
+} from '../db/tables/standard-attributes.js'
 import { subnetIdsByNetwork } from '../db/tables/subnets.js'
 import { replaceTags, tagsByResource } from '../db/tables/tags.js'
 import { buildListSpec, markerValues, type ListQuery, type ListableResource } from './list-spec.js'
@@ -29,12 +34,20 @@ export interface NetworkCreate {
 }
 
 /** Attributes a caller may change on a network. */
-export type NetworkUpdate = Partial<Pick<NetworkCreate, 'name' | 'admin_state_up' | 'shared' | 'mtu' | 'description'>>
+export type NetworkUpdate = Partial<
+  Pick<NetworkCreate, 'name' | 'admin_state_up' | 'shared' | 'mtu' | 'description'>
+>
 
 const listable: ListableResource = {
   columns: networksTable.networkColumns,
   kinds: { admin_state_up: 'bool', shared: 'bool', mtu: 'int', revision_number: 'int' },
-  special: ['subnets', 'router:external', 'tags', 'availability_zone_hints', 'port_security_enabled'],
+  special: [
+    'subnets',
+    'router:external',
+    'tags',
+    'availability_zone_hints',
+    'port_security_enabled',
+  ],
   idColumn: 'networks.id',
 }
 
@@ -53,8 +66,14 @@ export class NetworkService {
 
   /** Builds API views of network rows. */
   async views(db: Executor, rows: readonly networksTable.NetworkRow[]): Promise<Network[]> {
-    const subnets = await subnetIdsByNetwork(db, rows.map((r) => r.id))
-    const tags = await tagsByResource(db, rows.map((r) => Number(r.standard_attr_id)))
+    const subnets = await subnetIdsByNetwork(
+      db,
+      rows.map((r) => r.id),
+    )
+    const tags = await tagsByResource(
+      db,
+      rows.map((r) => Number(r.standard_attr_id)),
+    )
     return rows.map((row) => ({
       id: row.id,
       name: row.name ?? '',
@@ -79,7 +98,11 @@ export class NetworkService {
   }
 
   /** Finds a network the caller may see, or throws NetworkNotFound. */
-  async visible(db: Executor, context: RequestContext, networkId: string): Promise<networksTable.NetworkRow> {
+  async visible(
+    db: Executor,
+    context: RequestContext,
+    networkId: string,
+  ): Promise<networksTable.NetworkRow> {
     const row = await networksTable.findNetwork(db, networkId)
     if (!row || !(isAdminOrOwner(context, row.project_id) || toBool(row.shared))) {
       throw new NetworkNotFound(networkId)
@@ -89,7 +112,8 @@ export class NetworkService {
 
   /** Creates a network. */
   async create(context: RequestContext, input: NetworkCreate): Promise<Network> {
-    if (input.shared === true && !context.isAdmin) throw new PolicyNotAuthorized('create_network:shared')
+    if (input.shared === true && !context.isAdmin)
+      throw new PolicyNotAuthorized('create_network:shared')
     return inTransaction(this.handle, async (trx) => {
       const id = await this.insert(trx, input)
       return this.show(trx, context, id)
@@ -109,7 +133,9 @@ export class NetworkService {
         sorts: [],
       })
       const views = await this.views(trx, rows)
-      return ids.map((id) => views.find((v) => v.id === id)).filter((v): v is Network => v !== undefined)
+      return ids
+        .map((id) => views.find((v) => v.id === id))
+        .filter((v): v is Network => v !== undefined)
     })
   }
 
@@ -173,21 +199,31 @@ export class NetworkService {
   ): Promise<Network> {
     return inTransaction(this.handle, async (trx) => {
       const row = await this.owned(trx, context, networkId, 'update_network')
-      if (input.shared !== undefined && !context.isAdmin) throw new PolicyNotAuthorized('update_network:shared')
+      if (input.shared !== undefined && !context.isAdmin)
+        throw new PolicyNotAuthorized('update_network:shared')
       checkRevision(row.revision_number, expectedRevision)
       await networksTable.updateNetwork(trx, networkId, {
         ...(input.name === undefined ? {} : { name: input.name }),
-        ...(input.admin_state_up === undefined ? {} : { admin_state_up: fromBool(input.admin_state_up) }),
+        ...(input.admin_state_up === undefined
+          ? {}
+          : { admin_state_up: fromBool(input.admin_state_up) }),
         ...(input.shared === undefined ? {} : { shared: fromBool(input.shared) }),
         ...(input.mtu === undefined ? {} : { mtu: input.mtu }),
       })
-      await bumpRevision(trx, Number(row.standard_attr_id), { now: utcNow(), description: input.description })
+      await bumpRevision(trx, Number(row.standard_attr_id), {
+        now: utcNow(),
+        description: input.description,
+      })
       return this.show(trx, context, networkId)
     })
   }
 
   /** Deletes a network; its DHCP and other auto-deleted ports go with it. */
-  async delete(context: RequestContext, networkId: string, expectedRevision?: number): Promise<void> {
+  async delete(
+    context: RequestContext,
+    networkId: string,
+    expectedRevision?: number,
+  ): Promise<void> {
     await inTransaction(this.handle, async (trx) => {
       const row = await this.owned(trx, context, networkId, 'delete_network')
       checkRevision(row.revision_number, expectedRevision)
@@ -198,7 +234,11 @@ export class NetworkService {
         await deletePort(trx, port.id)
         await deleteStandardAttributes(trx, Number(port.standard_attr_id))
       }
-      const subnets = await trx.selectFrom('subnets').select(['id', 'standard_attr_id']).where('network_id', '=', networkId).execute()
+      const subnets = await trx
+        .selectFrom('subnets')
+        .select(['id', 'standard_attr_id'])
+        .where('network_id', '=', networkId)
+        .execute()
       await trx.deleteFrom('ipallocations').where('network_id', '=', networkId).execute()
       for (const subnet of subnets) {
         await trx.deleteFrom('subnets').where('id', '=', subnet.id).execute()
@@ -229,7 +269,11 @@ function filterSpecial(views: Network[], query: ListQuery): Network[] {
   const routerExternal = query.filters.get('router:external')
   const subnets = query.filters.get('subnets')
   return views.filter((v) => {
-    if (routerExternal && !routerExternal.some((x) => String(v['router:external']) === x.toLowerCase())) return false
+    if (
+      routerExternal &&
+      !routerExternal.some((x) => String(v['router:external']) === x.toLowerCase())
+    )
+      return false
     if (subnets && !subnets.some((s) => v.subnets.includes(s))) return false
     return true
   })

@@ -6,10 +6,19 @@ import { generateMac } from '../common/net/mac.js'
 import { DEVICE_OWNER_DHCP, type FixedIp, type Port } from '../common/resources.js'
 import type { DatabaseHandle } from '../db/database.js'
 import { fromBool, toBool, type Executor } from '../db/schema.js'
-import { allocationsByPort, deleteAllocations, insertAllocations } from '../db/tables/ip-allocations.js'
+import {
+  allocationsByPort,
+  deleteAllocations,
+  insertAllocations,
+} from '../db/tables/ip-allocations.js'
 import { extraDhcpOptsByPort } from '../db/tables/extra-dhcp-opts.js'
 import * as portsTable from '../db/tables/ports.js'
-import { bumpRevision, deleteStandardAttributes, insertStandardAttributes, utcNow } from '../db/tables/standard-attributes.js'
+import {
+  bumpRevision,
+  deleteStandardAttributes,
+  insertStandardAttributes,
+  utcNow,
+} from '../db/tables/standard-attributes.js'
 import { replaceTags, tagsByResource } from '../db/tables/tags.js'
 import { addressesForPort, type FixedIpRequest } from './ipam/port-addresses.js'
 import { ipamSubnetsOf } from './ipam/subnet-loader.js'
@@ -39,7 +48,18 @@ export interface PortCreate {
 
 /** Attributes a caller may change on a port. */
 export type PortUpdate = Partial<
-  Pick<PortCreate, 'name' | 'admin_state_up' | 'mac_address' | 'fixed_ips' | 'device_id' | 'device_owner' | 'description' | 'extra_dhcp_opts' | 'binding:host_id'>
+  Pick<
+    PortCreate,
+    | 'name'
+    | 'admin_state_up'
+    | 'mac_address'
+    | 'fixed_ips'
+    | 'device_id'
+    | 'device_owner'
+    | 'description'
+    | 'extra_dhcp_opts'
+    | 'binding:host_id'
+  >
 >
 
 const listable: ListableResource = {
@@ -81,7 +101,10 @@ export class PortService {
     const ids = rows.map((r) => r.id)
     const allocations = await allocationsByPort(db, ids)
     const opts = await extraDhcpOptsByPort(db, ids)
-    const tags = await tagsByResource(db, rows.map((r) => Number(r.standard_attr_id)))
+    const tags = await tagsByResource(
+      db,
+      rows.map((r) => Number(r.standard_attr_id)),
+    )
     return rows.map((row) => ({
       id: row.id,
       name: row.name ?? '',
@@ -90,7 +113,10 @@ export class PortService {
       tenant_id: row.project_id ?? '',
       admin_state_up: toBool(row.admin_state_up),
       mac_address: row.mac_address,
-      fixed_ips: (allocations.get(row.id) ?? []).map((a) => ({ subnet_id: a.subnet_id, ip_address: a.ip_address })),
+      fixed_ips: (allocations.get(row.id) ?? []).map((a) => ({
+        subnet_id: a.subnet_id,
+        ip_address: a.ip_address,
+      })),
       device_id: row.device_id,
       device_owner: row.device_owner,
       status: row.status,
@@ -112,11 +138,19 @@ export class PortService {
     }))
   }
 
-  private async visible(db: Executor, context: RequestContext, portId: string): Promise<portsTable.PortRow> {
+  private async visible(
+    db: Executor,
+    context: RequestContext,
+    portId: string,
+  ): Promise<portsTable.PortRow> {
     const row = await portsTable.findPort(db, portId)
     if (!row) throw new PortNotFound(portId)
     if (isAdminOrOwner(context, row.project_id)) return row
-    const network = await db.selectFrom('networks').select('project_id').where('id', '=', row.network_id).executeTakeFirst()
+    const network = await db
+      .selectFrom('networks')
+      .select('project_id')
+      .where('id', '=', row.network_id)
+      .executeTakeFirst()
     if (network && isAdminOrOwner(context, network.project_id)) return row
     throw new PortNotFound(portId)
   }
@@ -137,11 +171,17 @@ export class PortService {
   async list(context: RequestContext, query: ListQuery): Promise<Port[]> {
     const db = this.handle.db
     const visibility = portVisibleTo(context)
-    const conditions = [...(visibility ? [visibility] : []), ...fixedIpConditions(query.filters.get('fixed_ips'))]
+    const conditions = [
+      ...(visibility ? [visibility] : []),
+      ...fixedIpConditions(query.filters.get('fixed_ips')),
+    ]
     const spec = buildListSpec(query, listable, conditions)
     let after: unknown[] | undefined
     if (query.marker !== undefined) {
-      after = markerValues(spec, (await this.visible(db, context, query.marker)) as unknown as Record<string, unknown>)
+      after = markerValues(
+        spec,
+        (await this.visible(db, context, query.marker)) as unknown as Record<string, unknown>,
+      )
     }
     const rows = await portsTable.listPorts(db, { ...spec, after })
     return this.views(db, query.pageReverse ? rows.reverse() : rows)
@@ -152,26 +192,42 @@ export class PortService {
     return inTransaction(this.handle, async (trx) => {
       const ids: string[] = []
       for (const input of inputs) ids.push(await this.insert(trx, context, input))
-      const rows = await portsTable.listPorts(trx, { filters: [{ column: 'ports.id', values: ids }], sorts: [] })
+      const rows = await portsTable.listPorts(trx, {
+        filters: [{ column: 'ports.id', values: ids }],
+        sorts: [],
+      })
       const views = await this.views(trx, rows)
-      return ids.map((id) => views.find((v) => v.id === id)).filter((v): v is Port => v !== undefined)
+      return ids
+        .map((id) => views.find((v) => v.id === id))
+        .filter((v): v is Port => v !== undefined)
     })
   }
 
-  private checkCreatePolicy(context: RequestContext, input: PortCreate, networkOwner: boolean): void {
+  private checkCreatePolicy(
+    context: RequestContext,
+    input: PortCreate,
+    networkOwner: boolean,
+  ): void {
     if (context.isAdmin) return
-    if (input['binding:host_id'] !== undefined) throw new PolicyNotAuthorized('create_port:binding:host_id')
+    if (input['binding:host_id'] !== undefined)
+      throw new PolicyNotAuthorized('create_port:binding:host_id')
     if (networkOwner) return
     if (input.mac_address !== undefined) throw new PolicyNotAuthorized('create_port:mac_address')
     if (input.fixed_ips?.some((f) => f.ip_address !== undefined)) {
       throw new PolicyNotAuthorized('create_port:fixed_ips:ip_address')
     }
-    if (input.device_owner.startsWith('network:')) throw new PolicyNotAuthorized('create_port:device_owner')
+    if (input.device_owner.startsWith('network:'))
+      throw new PolicyNotAuthorized('create_port:device_owner')
   }
 
-  private async uniqueMac(trx: Executor, networkId: string, requested: string | undefined): Promise<string> {
+  private async uniqueMac(
+    trx: Executor,
+    networkId: string,
+    requested: string | undefined,
+  ): Promise<string> {
     if (requested !== undefined) {
-      if (await portsTable.isMacInUse(trx, networkId, requested)) throw new MacAddressInUse(networkId, requested)
+      if (await portsTable.isMacInUse(trx, networkId, requested))
+        throw new MacAddressInUse(networkId, requested)
       return requested
     }
     for (let i = 0; i < this.options.macGenerationRetries; i++) {
@@ -219,14 +275,22 @@ export class PortService {
       },
       input['binding:host_id'] ?? '',
     )
-    await insertAllocations(trx, fixedIps.map((f) => ({ ...f, port_id: id, network_id: input.network_id })))
+    await insertAllocations(
+      trx,
+      fixedIps.map((f) => ({ ...f, port_id: id, network_id: input.network_id })),
+    )
     await mergeExtraDhcpOpts(trx, id, [], input.extra_dhcp_opts ?? [])
     if (input.tags && input.tags.length > 0) await replaceTags(trx, standardAttrId, input.tags)
     return id
   }
 
   /** Changes a port. */
-  async update(context: RequestContext, portId: string, input: PortUpdate, expectedRevision?: number): Promise<Port> {
+  async update(
+    context: RequestContext,
+    portId: string,
+    input: PortUpdate,
+    expectedRevision?: number,
+  ): Promise<Port> {
     return inTransaction(this.handle, async (trx) => {
       const row = await this.visible(trx, context, portId)
       checkRevision(row.revision_number, expectedRevision)
@@ -241,43 +305,73 @@ export class PortService {
         }
         mac = input.mac_address
       }
-      if (input.fixed_ips !== undefined) await this.replaceFixedIps(trx, current, input.fixed_ips, mac, input.device_owner ?? row.device_owner)
+      if (input.fixed_ips !== undefined)
+        await this.replaceFixedIps(
+          trx,
+          current,
+          input.fixed_ips,
+          mac,
+          input.device_owner ?? row.device_owner,
+        )
       await portsTable.updatePort(trx, portId, {
         ...(input.name === undefined ? {} : { name: input.name }),
-        ...(input.admin_state_up === undefined ? {} : { admin_state_up: fromBool(input.admin_state_up) }),
+        ...(input.admin_state_up === undefined
+          ? {}
+          : { admin_state_up: fromBool(input.admin_state_up) }),
         ...(input.mac_address === undefined ? {} : { mac_address: mac }),
         ...(input.device_id === undefined ? {} : { device_id: input.device_id }),
         ...(input.device_owner === undefined ? {} : { device_owner: input.device_owner }),
       })
-      if (input['binding:host_id'] !== undefined) await portsTable.updatePortHost(trx, portId, input['binding:host_id'])
+      if (input['binding:host_id'] !== undefined)
+        await portsTable.updatePortHost(trx, portId, input['binding:host_id'])
       if (input.extra_dhcp_opts !== undefined) {
         const existing = (await extraDhcpOptsByPort(trx, [portId])).get(portId) ?? []
         await mergeExtraDhcpOpts(trx, portId, existing, input.extra_dhcp_opts)
       }
-      await bumpRevision(trx, Number(row.standard_attr_id), { now: utcNow(), description: input.description })
+      await bumpRevision(trx, Number(row.standard_attr_id), {
+        now: utcNow(),
+        description: input.description,
+      })
       return this.show(trx, context, portId)
     })
   }
 
-  private checkUpdatePolicy(context: RequestContext, input: PortUpdate, networkOwner: boolean): void {
+  private checkUpdatePolicy(
+    context: RequestContext,
+    input: PortUpdate,
+    networkOwner: boolean,
+  ): void {
     if (context.isAdmin) return
-    if (input['binding:host_id'] !== undefined) throw new PolicyNotAuthorized('update_port:binding:host_id')
+    if (input['binding:host_id'] !== undefined)
+      throw new PolicyNotAuthorized('update_port:binding:host_id')
     if (input.mac_address !== undefined) throw new PolicyNotAuthorized('update_port:mac_address')
     if (networkOwner) return
     if (input.fixed_ips !== undefined) throw new PolicyNotAuthorized('update_port:fixed_ips')
-    if (input.device_owner?.startsWith('network:')) throw new PolicyNotAuthorized('update_port:device_owner')
+    if (input.device_owner?.startsWith('network:'))
+      throw new PolicyNotAuthorized('update_port:device_owner')
   }
 
   /** Replaces a port's fixed IPs: kept ones stay, missing ones are released, new ones allocated. */
-  private async replaceFixedIps(trx: Executor, port: Port, requested: readonly FixedIpRequest[], mac: string, deviceOwner: string): Promise<void> {
+  private async replaceFixedIps(
+    trx: Executor,
+    port: Port,
+    requested: readonly FixedIpRequest[],
+    mac: string,
+    deviceOwner: string,
+  ): Promise<void> {
     const subnets = await ipamSubnetsOf(trx, port.network_id)
     const held = (f: FixedIpRequest): FixedIp | undefined =>
       port.fixed_ips.find(
-        (h) => f.ip_address !== undefined && h.ip_address === f.ip_address && (f.subnet_id === undefined || f.subnet_id === h.subnet_id),
+        (h) =>
+          f.ip_address !== undefined &&
+          h.ip_address === f.ip_address &&
+          (f.subnet_id === undefined || f.subnet_id === h.subnet_id),
       )
     const keep = requested.map(held).filter((f): f is FixedIp => f !== undefined)
     const autoSubnets = new Set(subnets.filter((s) => isAuto(s)).map((s) => s.id))
-    const retainedAuto = port.fixed_ips.filter((f) => autoSubnets.has(f.subnet_id) && !keep.includes(f))
+    const retainedAuto = port.fixed_ips.filter(
+      (f) => autoSubnets.has(f.subnet_id) && !keep.includes(f),
+    )
     const release = port.fixed_ips.filter((f) => !keep.includes(f) && !retainedAuto.includes(f))
     await deleteAllocations(trx, port.id, release)
     const fresh = await addressesForPort(trx, {
@@ -289,7 +383,10 @@ export class PortService {
       deviceOwner,
       strategy: deviceOwner === DEVICE_OWNER_DHCP ? 'lowest' : 'random',
     })
-    await insertAllocations(trx, fresh.map((f) => ({ ...f, port_id: port.id, network_id: port.network_id })))
+    await insertAllocations(
+      trx,
+      fresh.map((f) => ({ ...f, port_id: port.id, network_id: port.network_id })),
+    )
   }
 
   /** Deletes a port and releases its addresses. */
@@ -303,7 +400,11 @@ export class PortService {
   }
 }
 
-function isAuto(subnet: { cidr: { version: number }; ipv6AddressMode: string | null; ipv6RaMode: string | null }): boolean {
+function isAuto(subnet: {
+  cidr: { version: number }
+  ipv6AddressMode: string | null
+  ipv6RaMode: string | null
+}): boolean {
   if (subnet.cidr.version !== 6) return false
   const mode = subnet.ipv6AddressMode ?? subnet.ipv6RaMode
   return mode === 'slaac' || mode === 'dhcpv6-stateless'

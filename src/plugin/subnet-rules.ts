@@ -1,9 +1,13 @@
+import { DnsNameServersExhausted, HostRoutesExhausted, InvalidInput } from '../common/errors.js'
 import {
-  DnsNameServersExhausted,
-  HostRoutesExhausted,
-  InvalidInput,
-} from '../common/errors.js'
-import { cidrContains, cidrFirst, cidrLast, cidrsOverlap, formatCidr, parseCidr, type Cidr } from '../common/net/cidr.js'
+  cidrContains,
+  cidrFirst,
+  cidrLast,
+  cidrsOverlap,
+  formatCidr,
+  parseCidr,
+  type Cidr,
+} from '../common/net/cidr.js'
 import { parseIp } from '../common/net/ip.js'
 import type { HostRoute, Ipv6Mode } from '../common/resources.js'
 
@@ -33,15 +37,21 @@ export function checkDhcpCidr(cidr: Cidr): void {
     throw new InvalidInput(`Invalid CIDR ${text} for DHCP subnet: prefix length must be at most 30`)
   }
   if (cidr.version === 6 && cidr.prefixlen > 126) {
-    throw new InvalidInput(`Invalid CIDR ${text} for DHCP subnet: prefix length must be at most 126`)
+    throw new InvalidInput(
+      `Invalid CIDR ${text} for DHCP subnet: prefix length must be at most 126`,
+    )
   }
   const first = cidrFirst(cidr)
   const multicast = cidr.version === 4 ? first >> 28n === 0xen : first >> 120n === 0xffn
-  if (multicast) throw new InvalidInput(`Multicast IP subnet is not supported if enable_dhcp is True`)
-  const loopback = cidr.version === 4 ? first >> 24n === 127n : first === 1n && cidr.prefixlen === 128
+  if (multicast)
+    throw new InvalidInput(`Multicast IP subnet is not supported if enable_dhcp is True`)
+  const loopback =
+    cidr.version === 4 ? first >> 24n === 127n : first === 1n && cidr.prefixlen === 128
   if (loopback) throw new InvalidInput(`Loopback IP subnet is not supported if enable_dhcp is True`)
   if (cidr.version === 4 && first === 0n) {
-    throw new InvalidInput(`IPv4 subnet starting at 0.0.0.0 is not supported if enable_dhcp is True`)
+    throw new InvalidInput(
+      `IPv4 subnet starting at 0.0.0.0 is not supported if enable_dhcp is True`,
+    )
   }
 }
 
@@ -59,14 +69,19 @@ export function checkIpv6Modes(options: {
     throw new InvalidInput('ipv6_ra_mode or ipv6_address_mode cannot be set when ip_version is 4')
   }
   if (!options.enableDhcp) {
-    throw new InvalidInput('ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is set to False')
+    throw new InvalidInput(
+      'ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is set to False',
+    )
   }
   if (raMode !== null && addressMode !== null && raMode !== addressMode) {
     throw new InvalidInput(
       `ipv6_ra_mode set to '${raMode}' with ipv6_address_mode set to '${addressMode}' is not valid. If both attributes are set, they must be the same value`,
     )
   }
-  if ((isAutoAddressMode(raMode) || isAutoAddressMode(addressMode)) && options.cidr.prefixlen !== 64) {
+  if (
+    (isAutoAddressMode(raMode) || isAutoAddressMode(addressMode)) &&
+    options.cidr.prefixlen !== 64
+  ) {
     throw new InvalidInput(
       `Invalid CIDR ${formatCidr(options.cidr)} for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64`,
     )
@@ -96,7 +111,12 @@ export function checkGateway(cidr: Cidr, gateway: string): bigint {
 }
 
 /** Checks the DNS server list: count, duplicates and version. */
-export function checkDnsNameservers(subnetId: string, ipVersion: number, servers: readonly string[], max: number): void {
+export function checkDnsNameservers(
+  subnetId: string,
+  ipVersion: number,
+  servers: readonly string[],
+  max: number,
+): void {
   if (servers.length > max) throw new DnsNameServersExhausted(subnetId, max)
   for (const server of servers) {
     const ip = parseIp(server)
@@ -107,7 +127,12 @@ export function checkDnsNameservers(subnetId: string, ipVersion: number, servers
 }
 
 /** Checks host routes: count and version of destination and nexthop. */
-export function checkHostRoutes(subnetId: string, ipVersion: number, routes: readonly HostRoute[], max: number): void {
+export function checkHostRoutes(
+  subnetId: string,
+  ipVersion: number,
+  routes: readonly HostRoute[],
+  max: number,
+): void {
   if (routes.length > max) throw new HostRoutesExhausted(subnetId, max)
   for (const route of routes) {
     const dest = parseCidr(route.destination)

@@ -15,11 +15,22 @@ import {
 import type { DatabaseHandle } from '../db/database.js'
 import { fromBool, toBool, type Executor } from '../db/schema.js'
 import { insertAllocations } from '../db/tables/ip-allocations.js'
-import { bumpRevision, deleteStandardAttributes, insertStandardAttributes, utcNow } from '../db/tables/standard-attributes.js'
+import {
+  bumpRevision,
+  deleteStandardAttributes,
+  insertStandardAttributes,
+  utcNow,
+} from '../db/tables/standard-attributes.js'
 import * as details from '../db/tables/subnet-details.js'
 import * as subnetsTable from '../db/tables/subnets.js'
 import { replaceTags, tagsByResource } from '../db/tables/tags.js'
-import { checkGatewayOutsidePools, defaultPools, formatPool, validatePools, type IpRange } from './ipam/pools.js'
+import {
+  checkGatewayOutsidePools,
+  defaultPools,
+  formatPool,
+  validatePools,
+  type IpRange,
+} from './ipam/pools.js'
 import { buildListSpec, markerValues, type ListQuery, type ListableResource } from './list-spec.js'
 import type { NetworkService } from './networks.js'
 import type { PluginOptions } from './plugin-options.js'
@@ -49,7 +60,16 @@ export interface SubnetCreate {
 
 /** Attributes a caller may change on a subnet. */
 export type SubnetUpdate = Partial<
-  Pick<SubnetCreate, 'name' | 'description' | 'gateway_ip' | 'allocation_pools' | 'dns_nameservers' | 'host_routes' | 'enable_dhcp'>
+  Pick<
+    SubnetCreate,
+    | 'name'
+    | 'description'
+    | 'gateway_ip'
+    | 'allocation_pools'
+    | 'dns_nameservers'
+    | 'host_routes'
+    | 'enable_dhcp'
+  >
 >
 
 const listable: ListableResource = {
@@ -74,8 +94,14 @@ export class SubnetService {
 
   /** Builds API views of subnet rows. */
   async views(db: Executor, rows: readonly subnetsTable.SubnetRow[]): Promise<Subnet[]> {
-    const more = await details.subnetDetails(db, rows.map((r) => r.id))
-    const tags = await tagsByResource(db, rows.map((r) => Number(r.standard_attr_id)))
+    const more = await details.subnetDetails(
+      db,
+      rows.map((r) => r.id),
+    )
+    const tags = await tagsByResource(
+      db,
+      rows.map((r) => Number(r.standard_attr_id)),
+    )
     return rows.map((row) => ({
       id: row.id,
       name: row.name ?? '',
@@ -85,10 +111,15 @@ export class SubnetService {
       ip_version: Number(row.ip_version) === 6 ? 6 : 4,
       cidr: row.cidr,
       gateway_ip: row.gateway_ip,
-      allocation_pools: (more.pools.get(row.id) ?? [])
-        .map((p) => ({ start: p.first_ip, end: p.last_ip })),
+      allocation_pools: (more.pools.get(row.id) ?? []).map((p) => ({
+        start: p.first_ip,
+        end: p.last_ip,
+      })),
       dns_nameservers: more.dns.get(row.id) ?? [],
-      host_routes: (more.routes.get(row.id) ?? []).map((r) => ({ destination: r.destination, nexthop: r.nexthop })),
+      host_routes: (more.routes.get(row.id) ?? []).map((r) => ({
+        destination: r.destination,
+        nexthop: r.nexthop,
+      })),
       enable_dhcp: toBool(row.enable_dhcp),
       ipv6_ra_mode: row.ipv6_ra_mode as Ipv6Mode | null,
       ipv6_address_mode: row.ipv6_address_mode as Ipv6Mode | null,
@@ -99,11 +130,19 @@ export class SubnetService {
     }))
   }
 
-  private async visible(db: Executor, context: RequestContext, subnetId: string): Promise<subnetsTable.SubnetRow> {
+  private async visible(
+    db: Executor,
+    context: RequestContext,
+    subnetId: string,
+  ): Promise<subnetsTable.SubnetRow> {
     const row = await subnetsTable.findSubnet(db, subnetId)
     if (!row) throw new SubnetNotFound(subnetId)
     if (isAdminOrOwner(context, row.project_id)) return row
-    const network = await db.selectFrom('networks').select('shared').where('id', '=', row.network_id).executeTakeFirst()
+    const network = await db
+      .selectFrom('networks')
+      .select('shared')
+      .where('id', '=', row.network_id)
+      .executeTakeFirst()
     if (network && toBool(network.shared)) return row
     throw new SubnetNotFound(subnetId)
   }
@@ -127,7 +166,10 @@ export class SubnetService {
     const spec = buildListSpec(query, listable, visibility ? [visibility] : [])
     let after: unknown[] | undefined
     if (query.marker !== undefined) {
-      after = markerValues(spec, (await this.visible(db, context, query.marker)) as unknown as Record<string, unknown>)
+      after = markerValues(
+        spec,
+        (await this.visible(db, context, query.marker)) as unknown as Record<string, unknown>,
+      )
     }
     const rows = await subnetsTable.listSubnets(db, { ...spec, after })
     return this.views(db, query.pageReverse ? rows.reverse() : rows)
@@ -144,7 +186,11 @@ export class SubnetService {
     })
   }
 
-  private async insert(trx: Executor, context: RequestContext, input: SubnetCreate): Promise<string> {
+  private async insert(
+    trx: Executor,
+    context: RequestContext,
+    input: SubnetCreate,
+  ): Promise<string> {
     const network = await this.networks.owned(trx, context, input.network_id, 'create_subnet')
     const id = randomUUID()
     const cidr = rules.mustParseCidr(input.cidr)
@@ -163,10 +209,19 @@ export class SubnetService {
         : input.gateway_ip === null
           ? null
           : rules.checkGateway(cidr, input.gateway_ip)
-    rules.checkDnsNameservers(id, input.ip_version, input.dns_nameservers, this.options.maxDnsNameservers)
+    rules.checkDnsNameservers(
+      id,
+      input.ip_version,
+      input.dns_nameservers,
+      this.options.maxDnsNameservers,
+    )
     rules.checkHostRoutes(id, input.ip_version, input.host_routes, this.options.maxSubnetHostRoutes)
     const siblings = await subnetsTable.subnetsOfNetworks(trx, [input.network_id])
-    rules.checkNoOverlap(input.network_id, cidr, siblings.map((s) => s.cidr))
+    rules.checkNoOverlap(
+      input.network_id,
+      cidr,
+      siblings.map((s) => s.cidr),
+    )
     let pools: IpRange[]
     if (input.allocation_pools === undefined) {
       pools = defaultPools(cidr, gateway)
@@ -196,11 +251,18 @@ export class SubnetService {
       segment_id: input.segment_id ?? null,
       standard_attr_id: standardAttrId,
     })
-    await details.replacePools(trx, id, pools.map((r) => ({ id: randomUUID(), ...poolRow(formatPool(cidr, r)) })))
+    await details.replacePools(
+      trx,
+      id,
+      pools.map((r) => ({ id: randomUUID(), ...poolRow(formatPool(cidr, r)) })),
+    )
     await details.replaceDnsNameservers(trx, id, input.dns_nameservers)
     await details.replaceRoutes(trx, id, input.host_routes)
     if (input.tags && input.tags.length > 0) await replaceTags(trx, standardAttrId, input.tags)
-    if (rules.isAutoAddressMode(input.ipv6_address_mode) || (input.ipv6_address_mode === null && rules.isAutoAddressMode(input.ipv6_ra_mode))) {
+    if (
+      rules.isAutoAddressMode(input.ipv6_address_mode) ||
+      (input.ipv6_address_mode === null && rules.isAutoAddressMode(input.ipv6_ra_mode))
+    ) {
       await this.addAutoAddresses(trx, id, input.network_id, cidr)
     }
     await bumpRevision(trx, Number(network.standard_attr_id), { now })
@@ -208,7 +270,12 @@ export class SubnetService {
   }
 
   /** Gives every existing (non-router) port of the network its EUI-64 address on a new SLAAC subnet. */
-  private async addAutoAddresses(trx: Executor, subnetId: string, networkId: string, cidr: ReturnType<typeof rules.mustParseCidr>): Promise<void> {
+  private async addAutoAddresses(
+    trx: Executor,
+    subnetId: string,
+    networkId: string,
+    cidr: ReturnType<typeof rules.mustParseCidr>,
+  ): Promise<void> {
     const ports = await trx
       .selectFrom('ports')
       .select(['id', 'mac_address'])
@@ -227,7 +294,12 @@ export class SubnetService {
   }
 
   /** Changes a subnet. */
-  async update(context: RequestContext, subnetId: string, input: SubnetUpdate, expectedRevision?: number): Promise<Subnet> {
+  async update(
+    context: RequestContext,
+    subnetId: string,
+    input: SubnetUpdate,
+    expectedRevision?: number,
+  ): Promise<Subnet> {
     return inTransaction(this.handle, async (trx) => {
       const row = await this.visible(trx, context, subnetId)
       await this.networks.owned(trx, context, row.network_id, 'update_subnet')
@@ -235,42 +307,79 @@ export class SubnetService {
       const current = (await this.views(trx, [row]))[0]
       if (!current) throw new SubnetNotFound(subnetId)
       await this.applyUpdate(trx, row, current, input)
-      await bumpRevision(trx, Number(row.standard_attr_id), { now: utcNow(), description: input.description })
+      await bumpRevision(trx, Number(row.standard_attr_id), {
+        now: utcNow(),
+        description: input.description,
+      })
       return this.show(trx, context, subnetId)
     })
   }
 
-  private async applyUpdate(trx: Executor, row: subnetsTable.SubnetRow, current: Subnet, input: SubnetUpdate): Promise<void> {
+  private async applyUpdate(
+    trx: Executor,
+    row: subnetsTable.SubnetRow,
+    current: Subnet,
+    input: SubnetUpdate,
+  ): Promise<void> {
     const cidr = rules.mustParseCidr(row.cidr)
     const enableDhcp = input.enable_dhcp ?? current.enable_dhcp
     if (input.enable_dhcp === true && !current.enable_dhcp) rules.checkDhcpCidr(cidr)
-    rules.checkIpv6Modes({ ipVersion: current.ip_version, cidr, enableDhcp, raMode: current.ipv6_ra_mode, addressMode: current.ipv6_address_mode })
+    rules.checkIpv6Modes({
+      ipVersion: current.ip_version,
+      cidr,
+      enableDhcp,
+      raMode: current.ipv6_ra_mode,
+      addressMode: current.ipv6_address_mode,
+    })
     let gateway = current.gateway_ip === null ? null : rules.checkGateway(cidr, current.gateway_ip)
     if (input.gateway_ip !== undefined && input.gateway_ip !== current.gateway_ip) {
       if (current.gateway_ip !== null) await this.checkGatewayFree(trx, row.id, current.gateway_ip)
       gateway = input.gateway_ip === null ? null : rules.checkGateway(cidr, input.gateway_ip)
     }
-    const pools = input.allocation_pools === undefined ? validatePools(cidr, current.allocation_pools) : validatePools(cidr, input.allocation_pools)
+    const pools =
+      input.allocation_pools === undefined
+        ? validatePools(cidr, current.allocation_pools)
+        : validatePools(cidr, input.allocation_pools)
     checkGatewayOutsidePools(cidr, gateway, pools)
     if (input.dns_nameservers !== undefined) {
-      rules.checkDnsNameservers(row.id, current.ip_version, input.dns_nameservers, this.options.maxDnsNameservers)
+      rules.checkDnsNameservers(
+        row.id,
+        current.ip_version,
+        input.dns_nameservers,
+        this.options.maxDnsNameservers,
+      )
       await details.replaceDnsNameservers(trx, row.id, input.dns_nameservers)
     }
     if (input.host_routes !== undefined) {
-      rules.checkHostRoutes(row.id, current.ip_version, input.host_routes, this.options.maxSubnetHostRoutes)
+      rules.checkHostRoutes(
+        row.id,
+        current.ip_version,
+        input.host_routes,
+        this.options.maxSubnetHostRoutes,
+      )
       await details.replaceRoutes(trx, row.id, input.host_routes)
     }
     if (input.allocation_pools !== undefined) {
-      await details.replacePools(trx, row.id, pools.map((r) => ({ id: randomUUID(), ...poolRow(formatPool(cidr, r)) })))
+      await details.replacePools(
+        trx,
+        row.id,
+        pools.map((r) => ({ id: randomUUID(), ...poolRow(formatPool(cidr, r)) })),
+      )
     }
     await subnetsTable.updateSubnet(trx, row.id, {
       ...(input.name === undefined ? {} : { name: input.name }),
       ...(input.enable_dhcp === undefined ? {} : { enable_dhcp: fromBool(input.enable_dhcp) }),
-      ...(input.gateway_ip === undefined ? {} : { gateway_ip: gateway === null ? null : formatIp(ipFromValue(cidr.version, gateway)) }),
+      ...(input.gateway_ip === undefined
+        ? {}
+        : { gateway_ip: gateway === null ? null : formatIp(ipFromValue(cidr.version, gateway)) }),
     })
   }
 
-  private async checkGatewayFree(trx: Executor, subnetId: string, gatewayIp: string): Promise<void> {
+  private async checkGatewayFree(
+    trx: Executor,
+    subnetId: string,
+    gatewayIp: string,
+  ): Promise<void> {
     const holder = await trx
       .selectFrom('ipallocations')
       .innerJoin('ports', 'ports.id', 'ipallocations.port_id')
@@ -283,7 +392,11 @@ export class SubnetService {
   }
 
   /** Deletes a subnet; 409 while ordinary ports hold addresses on it. */
-  async delete(context: RequestContext, subnetId: string, expectedRevision?: number): Promise<void> {
+  async delete(
+    context: RequestContext,
+    subnetId: string,
+    expectedRevision?: number,
+  ): Promise<void> {
     await inTransaction(this.handle, async (trx) => {
       const row = await this.visible(trx, context, subnetId)
       const network = await this.networks.owned(trx, context, row.network_id, 'delete_subnet')

@@ -14,7 +14,12 @@ export interface ApiResponse {
 /** A running API on a real port, and a small HTTP client for it. */
 export interface TestApi {
   readonly url: string
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>
   close(): Promise<void>
 }
 
@@ -27,7 +32,11 @@ export async function startTestApi(handle: DatabaseHandle): Promise<TestApi> {
     maxSubnetHostRoutes: 20,
     macGenerationRetries: 16,
   })
-  const app: FastifyInstance = createApi({ plugin, log: pino({ level: 'silent' }), maxRequestBodySize: 114688 })
+  const app: FastifyInstance = createApi({
+    plugin,
+    log: pino({ level: 'silent' }),
+    maxRequestBodySize: 114688,
+  })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : 0

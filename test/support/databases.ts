@@ -15,7 +15,10 @@ const ALL: readonly Engine[] = ['sqlite', 'postgresql', 'mysql']
 export function testDatabases(): Engine[] {
   const named = process.env.LEASEHOLD_TEST_DATABASES
   if (!named) return [...ALL]
-  return named.split(',').map((n) => n.trim()).filter((n): n is Engine => (ALL as string[]).includes(n))
+  return named
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n): n is Engine => (ALL as string[]).includes(n))
 }
 
 /** Admin URLs of the local servers (trust auth / empty root password). */
@@ -34,7 +37,10 @@ export interface ScratchDatabase {
 export async function createScratchDatabase(engine: Engine): Promise<ScratchDatabase> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'leasehold-db-'))
-    return { url: `sqlite:///${join(dir, 'test.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }
+    return {
+      url: `sqlite:///${join(dir, 'test.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    }
   }
   await ensureServices([engine === 'postgresql' ? 'PostgreSQL' : 'MariaDB'])
   const name = `leasehold_test_${process.pid}_${randomBytes(4).toString('hex')}`

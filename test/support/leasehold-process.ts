@@ -38,7 +38,8 @@ export async function startLeaseholdUp(extraArgs: readonly string[] = []): Promi
     throw new Error("dist/ is missing: run 'npm run build' before the end-to-end tests")
   }
   const given = extraArgs.indexOf('--state-path')
-  const stateDir = given >= 0 ? (extraArgs[given + 1] ?? '') : mkdtempSync(join(tmpdir(), 'leasehold-up-'))
+  const stateDir =
+    given >= 0 ? (extraArgs[given + 1] ?? '') : mkdtempSync(join(tmpdir(), 'leasehold-up-'))
   const stateArgs = given >= 0 ? [] : ['--state-path', stateDir]
   const port = await freePort()
   let output = ''
@@ -49,7 +50,9 @@ export async function startLeaseholdUp(extraArgs: readonly string[] = []): Promi
   )
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  )
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 20_000
   for (;;) {

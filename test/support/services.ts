@@ -26,16 +26,22 @@ const services: readonly Service[] = [
     port: 5432,
     start: () => {
       const version = readdirSync('/etc/postgresql')[0] ?? '15'
-      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' })
+      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+        stdio: 'inherit',
+      })
     },
   },
   {
     name: 'MariaDB',
     port: 3306,
     start: () =>
-      execFileSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd'], {
-        stdio: 'inherit',
-      }),
+      execFileSync(
+        'start-stop-daemon',
+        ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd'],
+        {
+          stdio: 'inherit',
+        },
+      ),
   },
 ]
 
@@ -46,7 +52,8 @@ export async function ensureServices(names: readonly string[]): Promise<void> {
     service.start()
     const deadline = Date.now() + 60_000
     while (!(await isListening(service.port))) {
-      if (Date.now() > deadline) throw new Error(`${service.name} did not start on port ${service.port}`)
+      if (Date.now() > deadline)
+        throw new Error(`${service.name} did not start on port ${service.port}`)
       await new Promise((r) => setTimeout(r, 250))
     }
   }

@@ -3,14 +3,24 @@ import type { RequestContext } from '../../common/context.js'
 import { HttpBadRequest } from '../../common/errors.js'
 import type { ListQuery } from '../../plugin/list-spec.js'
 import { parseListQuery, selectFields, type RawQuery } from '../list-params.js'
-import { prepareCreate, prepareUpdate, resolveProject, type AttributeMap } from '../schemas/attributes.js'
+import {
+  prepareCreate,
+  prepareUpdate,
+  resolveProject,
+  type AttributeMap,
+} from '../schemas/attributes.js'
 
 /** What a collection's routes need from the plugin. */
 export interface CollectionService<T extends { id: string }> {
   create(context: RequestContext, items: Record<string, unknown>[]): Promise<T[]>
   get(context: RequestContext, id: string): Promise<T>
   list(context: RequestContext, query: ListQuery): Promise<T[]>
-  update(context: RequestContext, id: string, changes: Record<string, unknown>, expectedRevision?: number): Promise<T>
+  update(
+    context: RequestContext,
+    id: string,
+    changes: Record<string, unknown>,
+    expectedRevision?: number,
+  ): Promise<T>
   delete(context: RequestContext, id: string, expectedRevision?: number): Promise<void>
 }
 
@@ -24,13 +34,19 @@ export interface Collection<T extends { id: string }> {
 
 /** Reads `If-Match: revision_number=N`. */
 function expectedRevision(request: FastifyRequest): number | undefined {
-  const header = request.headers['if-match']
-  const value = Array.isArray(header) ? header[0] : header
-  const match = value === undefined ? null : /revision_number=(\d+)/.exec(value)
+  const header = request.headers['if-match'] as unknown
+  const value = Array.isArray(header) ? (header[0] as unknown) : header
+  if (typeof value !== 'string') return undefined
+  const match = /revision_number=(\d+)/.exec(value)
   return match ? Number(match[1]) : undefined
 }
 
-function pageLinks(request: FastifyRequest, plural: string, items: readonly { id: string }[], query: ListQuery) {
+function pageLinks(
+  request: FastifyRequest,
+  plural: string,
+  items: readonly { id: string }[],
+  query: ListQuery,
+) {
   if (query.limit === undefined) return undefined
   const proto = (request.headers['x-forwarded-proto'] as string | undefined) ?? request.protocol
   const base = `${proto}://${request.headers.host ?? 'localhost'}/v2.0/${plural}`
@@ -49,7 +65,10 @@ function pageLinks(request: FastifyRequest, plural: string, items: readonly { id
   const last = items[items.length - 1]
   const full = items.length >= query.limit
   if (last && (query.pageReverse ? query.marker !== undefined : full)) {
-    links.push({ rel: 'next', href: link(query.pageReverse ? (first?.id ?? last.id) : last.id, false) })
+    links.push({
+      rel: 'next',
+      href: link(query.pageReverse ? (first?.id ?? last.id) : last.id, false),
+    })
   }
   if (first && (query.pageReverse ? full : query.marker !== undefined)) {
     links.push({ rel: 'previous', href: link(first.id, true) })
@@ -78,9 +97,12 @@ export function registerCollection<T extends { id: string }>(
   app.post(path, async (request, reply) => {
     const context = contextOf(request)
     const body = request.body as Record<string, unknown> | null
-    if (typeof body !== 'object' || body === null) throw new HttpBadRequest('Resource body required')
-    const bulk = body[plural]
-    const items = Array.isArray(bulk) ? bulk.map((b) => (b as Record<string, unknown>)[singular] ?? b) : undefined
+    if (typeof body !== 'object' || body === null)
+      throw new HttpBadRequest('Resource body required')
+    const bulk: unknown = body[plural]
+    const items: unknown[] | undefined = Array.isArray(bulk)
+      ? bulk.map((b: unknown) => (b as Record<string, unknown>)[singular] ?? b)
+      : undefined
     if (items === undefined && !(singular in body)) {
       throw new HttpBadRequest(`Unable to find '${singular}' in request body`)
     }

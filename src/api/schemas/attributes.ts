@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../common/context.js'
-import { HttpBadRequest, InvalidAttribute } from '../../common/errors.js'
-import { ValidationFailure, type Check } from './validators.js'
+import { HttpBadRequest, InvalidAttribute, InvalidInput } from '../../common/errors.js'
+import { ConversionFailure, ValidationFailure, type Check } from './validators.js'
 
 /** How one attribute behaves in requests (Neutron's RESOURCE_ATTRIBUTE_MAP entry). */
 export interface AttributeSpec {
@@ -20,14 +20,20 @@ function runCheck(name: string, spec: AttributeSpec, value: unknown): unknown {
   try {
     return spec.check(value)
   } catch (error) {
+    if (error instanceof ConversionFailure) throw new InvalidInput(error.message)
     if (error instanceof ValidationFailure) throw new InvalidAttribute(name, error.message)
     throw error
   }
 }
 
-function checkKeys(body: Record<string, unknown>, map: AttributeMap, action: 'create' | 'update'): void {
+function checkKeys(
+  body: Record<string, unknown>,
+  map: AttributeMap,
+  action: 'create' | 'update',
+): void {
   const unknown = Object.keys(body).filter((k) => map[k] === undefined)
-  if (unknown.length > 0) throw new HttpBadRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`)
+  if (unknown.length > 0)
+    throw new HttpBadRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`)
   for (const key of Object.keys(body)) {
     const spec = map[key]
     if (action === 'create' && spec && !spec.allowPost) {
@@ -56,7 +62,9 @@ export function prepareCreate(
     if (name in record) {
       out[name] = runCheck(name, spec, record[name])
     } else if (spec.required) {
-      throw new HttpBadRequest(`Failed to parse request. Required attribute '${name}' not specified`)
+      throw new HttpBadRequest(
+        `Failed to parse request. Required attribute '${name}' not specified`,
+      )
     } else if (spec.default) {
       out[name] = spec.default(context)
     }
@@ -82,7 +90,11 @@ export function prepareUpdate(map: AttributeMap, body: unknown): Record<string, 
 /** Resolves project_id/tenant_id: non-admins may only name their own project. */
 export function resolveProject(item: Record<string, unknown>, context: RequestContext): void {
   const project = item.project_id ?? item.tenant_id
-  if (item.project_id !== undefined && item.tenant_id !== undefined && item.project_id !== item.tenant_id) {
+  if (
+    item.project_id !== undefined &&
+    item.tenant_id !== undefined &&
+    item.project_id !== item.tenant_id
+  ) {
     throw new HttpBadRequest("'project_id' and 'tenant_id' do not match")
   }
   if (project !== undefined && !context.isAdmin && project !== context.projectId) {

@@ -9,7 +9,11 @@ export const standardAttributes: AttributeMap = {
   project_id: { allowPost: true, allowPut: false, check: aString(255) },
   tenant_id: { allowPost: true, allowPut: false, check: aString(255) },
   description: { allowPost: true, allowPut: true, check: aString(255), default: () => '' },
-  tags: { allowPost: true, allowPut: false, check: aList(aString(255, { oneLine: true, nonEmpty: true })) },
+  tags: {
+    allowPost: true,
+    allowPut: false,
+    check: aList(aString(255, { oneLine: true, nonEmpty: true })),
+  },
   revision_number: readOnly,
   created_at: readOnly,
   updated_at: readOnly,

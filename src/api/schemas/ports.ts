@@ -1,6 +1,17 @@
 import type { AttributeMap } from './attributes.js'
 import { readOnlyAttribute, standardAttributes } from './common-attributes.js'
-import { aBoolean, aDict, aList, aMac, anInteger, anIp, aString, aUuid, oneOf, orNull } from './validators.js'
+import {
+  aBoolean,
+  aDict,
+  aList,
+  aMac,
+  anInteger,
+  anIp,
+  aString,
+  aUuid,
+  oneOf,
+  orNull,
+} from './validators.js'
 
 const extraDhcpOptFields = aDict(
   {
@@ -12,7 +23,10 @@ const extraDhcpOptFields = aDict(
 )
 
 /** One `extra_dhcp_opts` entry (ip_version defaults to 4); values that could break a dnsmasq line are refused. */
-const extraDhcpOpt = (value: unknown): unknown => ({ ip_version: 4, ...(extraDhcpOptFields(value) as object) })
+const extraDhcpOpt = (value: unknown): unknown => ({
+  ip_version: 4,
+  ...(extraDhcpOptFields(value) as object),
+})
 
 /** `/v2.0/ports` attributes. */
 export const portAttributes: AttributeMap = {

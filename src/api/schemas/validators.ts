@@ -8,6 +8,9 @@ export type Check = (value: unknown) => unknown
 /** Why a value was refused; the API turns it into `Invalid input for <attr>. Reason: <reason>`. */
 export class ValidationFailure extends Error {}
 
+/** A value a Neutron converter refuses; the API answers `InvalidInput`, as Neutron does. */
+export class ConversionFailure extends ValidationFailure {}
+
 function fail(reason: string): never {
   throw new ValidationFailure(reason)
 }
@@ -16,15 +19,26 @@ function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value)
 }
 
-const CONTROL = /[\u0000-\u001f\u007f]/
+/** Whether text holds a control character (NUL, newline, carriage return, ...). */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x20 || code === 0x7f) return true
+  }
+  return false
+}
 
 /** A string of at most `max` characters; `oneLine` also refuses control characters. */
-export function aString(max: number, options: { oneLine?: boolean; nonEmpty?: boolean } = {}): Check {
+export function aString(
+  max: number,
+  options: { oneLine?: boolean; nonEmpty?: boolean } = {},
+): Check {
   return (value) => {
     if (typeof value !== 'string') fail(`${show(value)} is not a valid string`)
     if (value.length > max) fail(`'${value}' exceeds maximum length of ${max}`)
     if (options.nonEmpty && value.length === 0) fail(`'' Blank strings are not permitted`)
-    if (options.oneLine && CONTROL.test(value)) fail(`${show(value)} contains a control character (newline, NUL, ...), which is not allowed`)
+    if (options.oneLine && hasControlCharacter(value))
+      fail(`${show(value)} contains a control character (newline, NUL, ...), which is not allowed`)
     return value
   }
 }
@@ -38,7 +52,7 @@ export const aBoolean: Check = (value) => {
     if (v === 'true' || v === '1') return true
     if (v === 'false' || v === '0') return false
   }
-  return fail(`${show(value)} cannot be converted to boolean`)
+  throw new ConversionFailure(`${show(value)} cannot be converted to boolean`)
 }
 
 /** Neutron's convert_to_int, with an optional range. */
@@ -47,7 +61,7 @@ export function anInteger(min?: number, max?: number): Check {
     let n: number
     if (typeof value === 'number' && Number.isInteger(value)) n = value
     else if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) n = Number(value)
-    else return fail(`${show(value)} is not an integer`)
+    else throw new ConversionFailure(`${show(value)} is not an integer`)
     if (min !== undefined && n < min) fail(`'${n}' is too small - must be at least '${min}'`)
     if (max !== undefined && n > max) fail(`'${n}' is too large - must be no larger than '${max}'`)
     return n
@@ -85,7 +99,8 @@ export const anIp: Check = (value) => {
 
 /** A CIDR (host bits allowed; the plugin canonicalises). */
 export const aCidr: Check = (value) => {
-  if (typeof value !== 'string' || parseCidr(value) === undefined) fail(`${show(value)} is not a valid IP subnet`)
+  if (typeof value !== 'string' || parseCidr(value) === undefined)
+    fail(`${show(value)} is not a valid IP subnet`)
   return value
 }
 
@@ -116,12 +131,16 @@ export function aList(item: Check, options: { unique?: string } = {}): Check {
 /** A dict with exactly the given keys allowed; `required` ones must be present. */
 export function aDict(fields: Record<string, Check>, required: readonly string[]): Check {
   return (value) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${show(value)} is not a dictionary`)
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      fail(`${show(value)} is not a dictionary`)
     const record = value as Record<string, unknown>
     const extra = Object.keys(record).filter((k) => !(k in fields))
     if (extra.length > 0) fail(`Unexpected keys supplied: ${extra.join(', ')}`)
     const missing = required.filter((k) => !(k in record))
-    if (missing.length > 0) fail(`Validation of dictionary's keys failed. Expected keys: ${required.join(', ')} Provided keys: ${Object.keys(record).join(', ')}`)
+    if (missing.length > 0)
+      fail(
+        `Validation of dictionary's keys failed. Expected keys: ${required.join(', ')} Provided keys: ${Object.keys(record).join(', ')}`,
+      )
     const out: Record<string, unknown> = {}
     for (const [key, check] of Object.entries(fields)) {
       if (key in record) out[key] = check(record[key])

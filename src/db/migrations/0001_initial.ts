@@ -41,7 +41,11 @@ export async function up(db: Kysely<any>, traits: DialectTraits): Promise<void> 
       c.notNull().unique().references('standardattributes.id').onDelete('cascade'),
     )
     .execute()
-  await db.schema.createIndex('ix_networks_project_id').on('networks').column('project_id').execute()
+  await db.schema
+    .createIndex('ix_networks_project_id')
+    .on('networks')
+    .column('project_id')
+    .execute()
 
   await db.schema
     .createTable('subnets')
@@ -136,7 +140,11 @@ export async function up(db: Kysely<any>, traits: DialectTraits): Promise<void> 
     .addColumn('vif_details', 'varchar(4095)', (c) => c.notNull().defaultTo(''))
     .addColumn('status', 'varchar(16)', (c) => c.notNull().defaultTo('ACTIVE'))
     .execute()
-  await db.schema.createIndex('ix_ml2_port_bindings_host').on('ml2_port_bindings').column('host').execute()
+  await db.schema
+    .createIndex('ix_ml2_port_bindings_host')
+    .on('ml2_port_bindings')
+    .column('host')
+    .execute()
 
   await db.schema
     .createTable('ipallocations')
@@ -150,7 +158,11 @@ export async function up(db: Kysely<any>, traits: DialectTraits): Promise<void> 
     )
     .addPrimaryKeyConstraint('ipallocations_pkey', ['ip_address', 'subnet_id'])
     .execute()
-  await db.schema.createIndex('ix_ipallocations_port_id').on('ipallocations').column('port_id').execute()
+  await db.schema
+    .createIndex('ix_ipallocations_port_id')
+    .on('ipallocations')
+    .column('port_id')
+    .execute()
   await db.schema
     .createIndex('ix_ipallocations_subnet_id')
     .on('ipallocations')

@@ -33,13 +33,23 @@ export async function extraDhcpOptsByPort(
 }
 
 /** Adds options to a port. */
-export async function insertExtraDhcpOpts(db: Executor, rows: readonly ExtraDhcpOptRow[]): Promise<void> {
+export async function insertExtraDhcpOpts(
+  db: Executor,
+  rows: readonly ExtraDhcpOptRow[],
+): Promise<void> {
   if (rows.length === 0) return
-  await db.insertInto('extradhcpopts').values([...rows]).execute()
+  await db
+    .insertInto('extradhcpopts')
+    .values([...rows])
+    .execute()
 }
 
 /** Changes the value of one option. */
-export async function updateExtraDhcpOpt(db: Executor, id: string, optValue: string): Promise<void> {
+export async function updateExtraDhcpOpt(
+  db: Executor,
+  id: string,
+  optValue: string,
+): Promise<void> {
   await db.updateTable('extradhcpopts').set({ opt_value: optValue }).where('id', '=', id).execute()
 }
 

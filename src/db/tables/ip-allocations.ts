@@ -58,9 +58,15 @@ export async function takenAmong(
 }
 
 /** Records addresses as held by a port. A taken address violates the primary key. */
-export async function insertAllocations(db: Executor, rows: readonly AllocationRow[]): Promise<void> {
+export async function insertAllocations(
+  db: Executor,
+  rows: readonly AllocationRow[],
+): Promise<void> {
   if (rows.length === 0) return
-  await db.insertInto('ipallocations').values([...rows]).execute()
+  await db
+    .insertInto('ipallocations')
+    .values([...rows])
+    .execute()
 }
 
 /** Releases some of a port's addresses. */

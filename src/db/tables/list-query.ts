@@ -34,7 +34,10 @@ export function anyOf(column: string, values: readonly (string | number)[]): Exp
  * The keyset condition for rows after the marker: (k1 > v1) or (k1 = v1 and k2 > v2) ...,
  * with `<` for descending keys.
  */
-function afterMarker(sorts: readonly ColumnSort[], values: readonly unknown[]): Expression<SqlBool> {
+function afterMarker(
+  sorts: readonly ColumnSort[],
+  values: readonly unknown[],
+): Expression<SqlBool> {
   const alternatives = sorts.map((sort, i) => {
     const parts = sorts.slice(0, i).map((prev, j) => sql`${sql.ref(prev.column)} = ${values[j]}`)
     const op = sort.direction === 'asc' ? sql`>` : sql`<`

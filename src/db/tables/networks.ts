@@ -76,7 +76,10 @@ export async function insertNetwork(
 }
 
 /** One network by id, or undefined. */
-export async function findNetwork(db: Executor, networkId: string): Promise<NetworkRow | undefined> {
+export async function findNetwork(
+  db: Executor,
+  networkId: string,
+): Promise<NetworkRow | undefined> {
   return selectNetworks(db).where('networks.id', '=', networkId).executeTakeFirst()
 }
 

@@ -87,7 +87,15 @@ export async function insertPort(db: Executor, row: NewPortRow, host: string): P
   await db.insertInto('ports').values(row).execute()
   await db
     .insertInto('ml2_port_bindings')
-    .values({ port_id: row.id, host, vif_type: 'unbound', vnic_type: 'normal', profile: '', vif_details: '', status: 'ACTIVE' })
+    .values({
+      port_id: row.id,
+      host,
+      vif_type: 'unbound',
+      vnic_type: 'normal',
+      profile: '',
+      vif_details: '',
+      status: 'ACTIVE',
+    })
     .execute()
 }
 
@@ -102,9 +110,13 @@ export async function listPorts(db: Executor, spec: ListSpec): Promise<PortRow[]
 }
 
 /** The condition "the port has a fixed IP matching all of `match`" (the `fixed_ips` filter). */
-export function hasFixedIp(match: { ip_address?: string; subnet_id?: string }): Expression<SqlBool> {
+export function hasFixedIp(match: {
+  ip_address?: string
+  subnet_id?: string
+}): Expression<SqlBool> {
   const parts = [sql`ipallocations.port_id = ports.id`]
-  if (match.ip_address !== undefined) parts.push(sql`ipallocations.ip_address = ${match.ip_address}`)
+  if (match.ip_address !== undefined)
+    parts.push(sql`ipallocations.ip_address = ${match.ip_address}`)
   if (match.subnet_id !== undefined) parts.push(sql`ipallocations.subnet_id = ${match.subnet_id}`)
   return sql<SqlBool>`exists (select 1 from ipallocations where ${sql.join(parts, sql` and `)})`
 }

@@ -54,6 +54,9 @@ export async function bumpRevision(
 }
 
 /** Deletes a standard-attributes row (its tags go with it). */
-export async function deleteStandardAttributes(db: Executor, standardAttrId: number): Promise<void> {
+export async function deleteStandardAttributes(
+  db: Executor,
+  standardAttrId: number,
+): Promise<void> {
   await db.deleteFrom('standardattributes').where('id', '=', standardAttrId).execute()
 }

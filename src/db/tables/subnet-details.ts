@@ -29,7 +29,10 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
 }
 
 /** Loads pools, DNS servers and host routes of the given subnets. */
-export async function subnetDetails(db: Executor, subnetIds: readonly string[]): Promise<SubnetDetails> {
+export async function subnetDetails(
+  db: Executor,
+  subnetIds: readonly string[],
+): Promise<SubnetDetails> {
   const details: SubnetDetails = { pools: new Map(), dns: new Map(), routes: new Map() }
   await inChunks(subnetIds, async (chunk) => {
     const pools = await db

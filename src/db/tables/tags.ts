@@ -2,7 +2,10 @@ import type { Executor } from '../schema.js'
 import { inChunks } from './chunks.js'
 
 /** Tags of many resources, keyed by standard_attr_id, each list sorted. */
-export async function tagsByResource(db: Executor, ids: readonly number[]): Promise<Map<number, string[]>> {
+export async function tagsByResource(
+  db: Executor,
+  ids: readonly number[],
+): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>()
   await inChunks(ids, async (chunk) => {
     const rows = await db
@@ -22,7 +25,11 @@ export async function tagsByResource(db: Executor, ids: readonly number[]): Prom
 }
 
 /** Replaces a resource's tags. */
-export async function replaceTags(db: Executor, standardAttrId: number, tags: readonly string[]): Promise<void> {
+export async function replaceTags(
+  db: Executor,
+  standardAttrId: number,
+  tags: readonly string[],
+): Promise<void> {
   await db.deleteFrom('tags').where('standard_attr_id', '=', standardAttrId).execute()
   if (tags.length === 0) return
   await db

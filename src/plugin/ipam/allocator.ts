@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import type { Cidr } from '../../common/net/cidr.js'
 import { formatIp, ipFromValue, parseIp } from '../../common/net/ip.js'
 import type { Executor } from '../../db/schema.js'
@@ -16,11 +16,10 @@ const FREE_WINDOW = 1000
 export type AllocationStrategy = 'lowest' | 'random'
 
 function randomBigint(below: bigint): bigint {
-  if (below <= BigInt(Number.MAX_SAFE_INTEGER)) return BigInt(randomInt(0, Number(below)))
-  // Wide IPv6 pools: combine 48-bit draws (uniform enough for picking addresses).
-  let value = 0n
-  for (let bits = 0n; bits < 128n; bits += 48n) value = (value << 48n) | BigInt(randomInt(0, 2 ** 48))
-  return value % below
+  // randomInt only takes ranges below 2^48.
+  if (below < 2n ** 48n) return BigInt(randomInt(0, Number(below)))
+  // Wide IPv6 pools: 160 random bits modulo the size (uniform enough for picking addresses).
+  return BigInt(`0x${randomBytes(20).toString('hex')}`) % below
 }
 
 function format(cidr: Cidr, value: bigint): string {

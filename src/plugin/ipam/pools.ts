@@ -74,7 +74,11 @@ export function validatePools(cidr: Cidr, pools: readonly AllocationPool[]): IpR
     const prev = sorted[i - 1]
     const cur = sorted[i]
     if (prev && cur && cur.first <= prev.last) {
-      throw new OverlappingAllocationPools(describe(prev.pool), describe(cur.pool), formatCidr(cidr))
+      throw new OverlappingAllocationPools(
+        describe(prev.pool),
+        describe(cur.pool),
+        formatCidr(cidr),
+      )
     }
   }
   return ranges.map(({ first, last }) => ({ first, last }))

@@ -82,7 +82,9 @@ async function resolveRequest(
     subnet = subnets.find((s) => cidrContains(s.cidr, ip))
     if (!subnet) throw new InvalidIpForNetwork(request.ip_address ?? '')
   } else {
-    throw new HttpBadRequest('Invalid input for fixed_ips. Reason: a fixed IP needs subnet_id or ip_address.')
+    throw new HttpBadRequest(
+      'Invalid input for fixed_ips. Reason: a fixed IP needs subnet_id or ip_address.',
+    )
   }
   if (request.ip_address === undefined) {
     if (isAutoAddressSubnet(subnet)) {
@@ -139,8 +141,12 @@ export async function addressesForPort(
   } else {
     for (const request of options.requested) {
       const resolved = await resolveRequest(db, options.networkId, request, options.subnets, port)
-      if (out.some((f) => f.ip_address === resolved.ip_address && f.subnet_id === resolved.subnet_id)) {
-        throw new HttpBadRequest(`Invalid input for fixed_ips. Reason: Duplicate IP address '${resolved.ip_address}'.`)
+      if (
+        out.some((f) => f.ip_address === resolved.ip_address && f.subnet_id === resolved.subnet_id)
+      ) {
+        throw new HttpBadRequest(
+          `Invalid input for fixed_ips. Reason: Duplicate IP address '${resolved.ip_address}'.`,
+        )
       }
       out.push(resolved)
     }
@@ -149,7 +155,10 @@ export async function addressesForPort(
     const covered = new Set([...out, ...(options.keep ?? [])].map((f) => f.subnet_id))
     for (const subnet of options.subnets) {
       if (!isAutoAddressSubnet(subnet) || covered.has(subnet.id)) continue
-      out.push({ subnet_id: subnet.id, ip_address: formatIp(eui64Address(subnet.cidr, options.mac)) })
+      out.push({
+        subnet_id: subnet.id,
+        ip_address: formatIp(eui64Address(subnet.cidr, options.mac)),
+      })
     }
   }
   return out

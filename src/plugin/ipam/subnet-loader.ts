@@ -13,7 +13,10 @@ export async function ipamSubnetsOf(db: Executor, networkId: string): Promise<Ip
     .where('network_id', '=', networkId)
     .orderBy('standard_attr_id')
     .execute()
-  const details = await subnetDetails(db, rows.map((r) => r.id))
+  const details = await subnetDetails(
+    db,
+    rows.map((r) => r.id),
+  )
   return rows.map((row) => ({
     id: row.id,
     cidr: mustParseCidr(row.cidr),

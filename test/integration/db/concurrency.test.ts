@@ -38,7 +38,9 @@ for (const engine of testDatabases()) {
         Array(3).fill('IpAddressGenerationFailure'),
       )
       const listed = await api.request('GET', `/v2.0/ports?network_id=${networkId}`)
-      const stored = listed.body.ports.flatMap((p: any) => p.fixed_ips.map((f: any) => f.ip_address))
+      const stored = listed.body.ports.flatMap((p: any) =>
+        p.fixed_ips.map((f: any) => f.ip_address),
+      )
       expect(stored.sort()).toEqual([...ips].sort())
     })
 
@@ -47,7 +49,10 @@ for (const engine of testDatabases()) {
       const results = await Promise.all(
         Array.from({ length: 16 }, () =>
           api.request('POST', '/v2.0/ports', {
-            port: { network_id: networkId, fixed_ips: [{ subnet_id: subnetId, ip_address: '198.18.7.9' }] },
+            port: {
+              network_id: networkId,
+              fixed_ips: [{ subnet_id: subnetId, ip_address: '198.18.7.9' }],
+            },
           }),
         ),
       )

@@ -36,7 +36,13 @@ for (const engine of testDatabases()) {
         await upgradeDatabase(first)
         const plugin = new CorePlugin(first, options)
         const [network] = await plugin.networks.createBulk(context, [
-          { name: 'kept', admin_state_up: true, project_id: 'p1', availability_zone_hints: [], description: 'd' },
+          {
+            name: 'kept',
+            admin_state_up: true,
+            project_id: 'p1',
+            availability_zone_hints: [],
+            description: 'd',
+          },
         ])
         const [subnet] = await plugin.subnets.create(context, [
           {
@@ -63,7 +69,9 @@ for (const engine of testDatabases()) {
             project_id: 'p1',
             description: '',
             fixed_ips: [{ subnet_id: subnet!.id, ip_address: '198.18.9.77' }],
-            extra_dhcp_opts: [{ opt_name: 'bootfile-name', opt_value: 'pxelinux.0', ip_version: 4 }],
+            extra_dhcp_opts: [
+              { opt_name: 'bootfile-name', opt_value: 'pxelinux.0', ip_version: 4 },
+            ],
           },
         ])
         portId = port!.id
@@ -74,7 +82,9 @@ for (const engine of testDatabases()) {
         const subnetAgain = await new CorePlugin(second, options).subnets.get(context, subnet!.id)
         await second.close()
         expect(again.fixed_ips).toEqual([{ subnet_id: subnet!.id, ip_address: '198.18.9.77' }])
-        expect(again.extra_dhcp_opts).toEqual([{ opt_name: 'bootfile-name', opt_value: 'pxelinux.0', ip_version: 4 }])
+        expect(again.extra_dhcp_opts).toEqual([
+          { opt_name: 'bootfile-name', opt_value: 'pxelinux.0', ip_version: 4 },
+        ])
         expect(again.mac_address).toBe(port!.mac_address)
         expect(subnetAgain.dns_nameservers).toEqual(['198.18.9.53', '198.18.9.54'])
         expect(subnetAgain.allocation_pools).toEqual([{ start: '198.18.9.2', end: '198.18.9.254' }])
@@ -91,18 +101,38 @@ for (const engine of testDatabases()) {
         const plugin = new CorePlugin(handle, options)
         const context = adminContext()
         const [network] = await plugin.networks.createBulk(context, [
-          { name: 'n', admin_state_up: true, project_id: 'p1', availability_zone_hints: [], description: '' },
+          {
+            name: 'n',
+            admin_state_up: true,
+            project_id: 'p1',
+            availability_zone_hints: [],
+            description: '',
+          },
         ])
         const [subnet] = await plugin.subnets.create(context, [
           {
-            network_id: network!.id, ip_version: 4, cidr: '198.18.10.0/24', dns_nameservers: [], host_routes: [],
-            enable_dhcp: true, ipv6_ra_mode: null, ipv6_address_mode: null, name: '', description: '', project_id: 'p1',
+            network_id: network!.id,
+            ip_version: 4,
+            cidr: '198.18.10.0/24',
+            dns_nameservers: [],
+            host_routes: [],
+            enable_dhcp: true,
+            ipv6_ra_mode: null,
+            ipv6_address_mode: null,
+            name: '',
+            description: '',
+            project_id: 'p1',
           },
         ])
-        const row = { port_id: null, ip_address: '198.18.10.5', subnet_id: subnet!.id, network_id: network!.id }
+        const row = {
+          port_id: null,
+          ip_address: '198.18.10.5',
+          subnet_id: subnet!.id,
+          network_id: network!.id,
+        }
         await handle.db.insertInto('ipallocations').values(row).execute()
-        await expect(handle.db.insertInto('ipallocations').values(row).execute()).rejects.toSatisfy((e: unknown) =>
-          handle.traits.isUniqueViolation(e),
+        await expect(handle.db.insertInto('ipallocations').values(row).execute()).rejects.toSatisfy(
+          (e: unknown) => handle.traits.isUniqueViolation(e),
         )
       } finally {
         await handle.close()

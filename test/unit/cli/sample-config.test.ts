@@ -12,7 +12,12 @@ describe('the sample configuration file', () => {
 
   it('documents every option with its default', () => {
     const text = sampleConfig()
-    for (const line of ['#bind_port = 9696', '#bind_host = 127.0.0.1', '#base_mac = fa:16:3e:00:00:00', '#max_pool_size = 5']) {
+    for (const line of [
+      '#bind_port = 9696',
+      '#bind_host = 127.0.0.1',
+      '#base_mac = fa:16:3e:00:00:00',
+      '#max_pool_size = 5',
+    ]) {
       expect(text).toContain(line)
     }
   })
