@@ -37,7 +37,9 @@ export async function createNetworkWithSubnet(client: BenchClient): Promise<stri
   const subnet = await client.request(
     'POST',
     '/v2.0/subnets',
-    { subnet: { network_id: networkId, ip_version: 4, cidr: '198.18.0.0/16', name: 'bench-subnet' } },
+    {
+      subnet: { network_id: networkId, ip_version: 4, cidr: '198.18.0.0/16', name: 'bench-subnet' },
+    },
     AS_PROJECT,
   )
   expectStatus(subnet, 201, 'create subnet')
@@ -61,7 +63,11 @@ export class PortCounter {
   }
 }
 
-async function createOne(client: BenchClient, networkId: string, counter: PortCounter): Promise<number> {
+async function createOne(
+  client: BenchClient,
+  networkId: string,
+  counter: PortCounter,
+): Promise<number> {
   const body = { port: portBody(networkId, counter.next()) }
   const started = performance.now()
   const response = await client.request('POST', '/v2.0/ports', body, AS_PROJECT)
@@ -115,7 +121,11 @@ export async function fillTo(
   while (counter.count < target) {
     const size = Math.min(BULK_BATCH, target - counter.count)
     const ports = Array.from({ length: size }, () => portBody(networkId, counter.next()))
-    expectStatus(await client.request('POST', '/v2.0/ports', { ports }, AS_PROJECT), 201, 'bulk create ports')
+    expectStatus(
+      await client.request('POST', '/v2.0/ports', { ports }, AS_PROJECT),
+      201,
+      'bulk create ports',
+    )
   }
   const created = counter.count - before
   return created === 0 ? Number.NaN : created / ((performance.now() - started) / 1000)
@@ -123,14 +133,17 @@ export async function fillTo(
 
 /** Checks a list answer holds exactly `expected` distinct ports, each with one 198.18/16 address. */
 function checkListed(text: string, expected: number): void {
-  const ports = (JSON.parse(text) as { ports: { id: string; fixed_ips: { ip_address: string }[] }[] })
-    .ports
+  const ports = (
+    JSON.parse(text) as { ports: { id: string; fixed_ips: { ip_address: string }[] }[] }
+  ).ports
   const ids = new Set(ports.map((p) => p.id))
   const addressed = ports.filter(
     (p) => p.fixed_ips.length === 1 && p.fixed_ips[0]!.ip_address.startsWith('198.18.'),
   )
   if (ids.size !== expected || addressed.length !== expected) {
-    throw new Error(`list: expected ${expected} ports, got ${ids.size} (${addressed.length} addressed)`)
+    throw new Error(
+      `list: expected ${expected} ports, got ${ids.size} (${addressed.length} addressed)`,
+    )
   }
 }
 

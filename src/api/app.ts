@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { parse as parseQueryString } from 'node:querystring'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
-import { ResourceNotFound } from '../common/errors.js'
+import { HttpBadRequest, ResourceNotFound } from '../common/errors.js'
 import type { CorePlugin } from '../plugin/core-plugin.js'
 import type { NetworkCreate, NetworkUpdate } from '../plugin/networks.js'
 import type { PortCreate, PortUpdate } from '../plugin/ports.js'
@@ -31,10 +31,20 @@ export function createApi(options: ApiOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.maxRequestBodySize,
     genReqId: () => `req-${randomUUID()}`,
+    // Router errors (bad percent-encoding, an over-long id) get Neutron's error body too.
+    frameworkErrors: (error, request, reply) => {
+      sendError(new HttpBadRequest(`Malformed request URL: ${error.message}`), request, reply)
+    },
     routerOptions: {
       ignoreTrailingSlash: true,
       querystringParser: (text) => parseQueryString(text),
     },
+  })
+  app.addHook('onRequest', async (request) => {
+    // No id, filter or marker holds a NUL, and PostgreSQL cannot even compare one.
+    if (request.url.includes('%00')) {
+      throw new HttpBadRequest('Malformed request URL: it holds a NUL character')
+    }
   })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-openstack-request-id', request.id)

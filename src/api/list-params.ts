@@ -1,6 +1,9 @@
 import { HttpBadRequest } from '../common/errors.js'
 import type { ListQuery } from '../plugin/list-spec.js'
 
+/** Largest page asked of the database; any bigger limit means the same. */
+const MAX_LIMIT = 2 ** 31 - 1
+
 /** Query keys that steer a list instead of filtering it. */
 const CONTROL_KEYS = new Set(['fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_reverse'])
 
@@ -17,7 +20,9 @@ function all(query: RawQuery, key: string): string[] {
 export function parseListQuery(query: RawQuery): ListQuery & { fields: string[] } {
   const filters = new Map<string, string[]>()
   for (const key of Object.keys(query)) {
-    if (!CONTROL_KEYS.has(key)) filters.set(key, all(query, key))
+    // Neutron drops empty filter values, and a filter left without values.
+    const values = all(query, key).filter((v) => v !== '')
+    if (!CONTROL_KEYS.has(key) && values.length > 0) filters.set(key, values)
   }
   const keys = all(query, 'sort_key')
   const dirs = all(query, 'sort_dir')
@@ -39,7 +44,7 @@ export function parseListQuery(query: RawQuery): ListQuery & { fields: string[] 
     if (!/^\d+$/.test(limitText)) {
       throw new HttpBadRequest(`Limit must be an integer 0 or greater and not '${limitText}'`)
     }
-    limit = Number(limitText) === 0 ? undefined : Number(limitText)
+    limit = Number(limitText) === 0 ? undefined : Math.min(Number(limitText), MAX_LIMIT)
   }
   const marker = all(query, 'marker')[0]
   const pageReverse = (all(query, 'page_reverse')[0] ?? 'false').toLowerCase() === 'true'

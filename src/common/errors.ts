@@ -52,6 +52,16 @@ export class HttpBadRequest extends BadRequest {
   }
 }
 
+/** neutron-lib's plain `BadRequest`: `Bad <resource> request: <msg>.` */
+export class ResourceBadRequest extends BadRequest {
+  constructor(
+    readonly resource: string,
+    readonly msg: string,
+  ) {
+    super('BadRequest', `Bad ${resource} request: ${msg}.`)
+  }
+}
+
 /** `Invalid input for <attr>. Reason: <reason>.` from an attribute validator. */
 export class InvalidAttribute extends BadRequest {
   constructor(
@@ -108,9 +118,10 @@ export class PortNotFound extends NotFound {
   }
 }
 
+/** Neutron raises a plain webob HTTPNotFound for an unknown extension alias. */
 export class ExtensionNotFound extends NotFound {
   constructor(readonly alias: string) {
-    super('ExtensionNotFound', `Extension with alias ${alias} does not exist.`)
+    super('HTTPNotFound', `Extension with alias ${alias} does not exist`)
   }
 }
 

@@ -17,17 +17,14 @@ export interface ExtraDhcpOptRequest {
 /** Options whose value may be the empty string (Neutron's VALID_BLANK_EXTRA_DHCP_OPTS). */
 const BLANK_ALLOWED = ['router', 'classless-static-route']
 
-function isEmpty(request: ExtraDhcpOptRequest): boolean {
-  return (
-    request.opt_value === null ||
-    (request.opt_value === '' && !BLANK_ALLOWED.includes(request.opt_name))
-  )
+function isRefusedBlank(request: ExtraDhcpOptRequest): boolean {
+  return request.opt_value === '' && !BLANK_ALLOWED.includes(request.opt_name)
 }
 
 /**
  * Merges requested options into a port's, as Neutron does: matched by (name, ip_version);
- * a null or (for most names) empty value removes the option, others are added or changed,
- * and options not named are kept.
+ * a null value removes the option, an empty value (for most names) is ignored, others are
+ * added or changed, and options not named are kept.
  */
 export async function mergeExtraDhcpOpts(
   db: Executor,
@@ -45,10 +42,11 @@ export async function mergeExtraDhcpOpts(
       (o) => o.opt_name === request.opt_name && o.ip_version === request.ip_version,
     )
     if (pending >= 0) added.splice(pending, 1)
-    if (isEmpty(request)) {
+    if (request.opt_value === null) {
       if (match) removed.push(match.id)
       continue
     }
+    if (isRefusedBlank(request)) continue
     const value = request.opt_value ?? ''
     if (match) {
       if (match.opt_value !== value) await updateExtraDhcpOpt(db, match.id, value)

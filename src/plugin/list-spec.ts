@@ -27,6 +27,12 @@ export interface ListableResource {
   readonly idColumn: string
 }
 
+/** Integer filter values beyond this cannot match a column, and some engines refuse them. */
+const INT_FILTER_MAX = 2 ** 31 - 1
+
+/** Standard attributes that sort lists but, as in Neutron, are no filters. */
+const SORT_ONLY = ['created_at', 'updated_at']
+
 function convert(attribute: string, kind: FilterKind, value: string): string | number {
   switch (kind) {
     case 'string':
@@ -41,6 +47,9 @@ function convert(attribute: string, kind: FilterKind, value: string): string | n
       if (!/^-?\d+$/.test(value)) {
         throw new InvalidAttribute(attribute, `'${value}' is not an integer`)
       }
+      if (Math.abs(Number(value)) > INT_FILTER_MAX) {
+        throw new InvalidAttribute(attribute, `'${value}' is out of range`)
+      }
       return Number(value)
     }
   }
@@ -53,7 +62,8 @@ export function buildListSpec(
   conditions: readonly Expression<SqlBool>[],
 ): ListSpec {
   const unknown = [...query.filters.keys()].filter(
-    (k) => resource.columns[k] === undefined && !resource.special.includes(k),
+    (k) =>
+      (resource.columns[k] === undefined && !resource.special.includes(k)) || SORT_ONLY.includes(k),
   )
   if (unknown.length > 0) {
     throw new HttpBadRequest(

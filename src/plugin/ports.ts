@@ -79,13 +79,18 @@ function portVisibleTo(context: RequestContext): Expression<SqlBool> | undefined
 /** Parses `fixed_ips=ip_address=X` / `fixed_ips=subnet_id=Y` filters into conditions. */
 function fixedIpConditions(values: readonly string[] | undefined): Expression<SqlBool>[] {
   if (!values) return []
-  const match: { ip_address?: string; subnet_id?: string } = {}
+  const wanted = { ip_address: [] as string[], subnet_id: [] as string[] }
   for (const value of values) {
     const [key, ...rest] = value.split('=')
-    const v = rest.join('=')
-    if (key === 'ip_address' || key === 'subnet_id') match[key] = v
+    if (key === 'ip_address' || key === 'subnet_id') wanted[key].push(rest.join('='))
   }
-  return [portsTable.hasFixedIp(match)]
+  // Repeated values OR; an address and a subnet must match the same allocation.
+  const ips = wanted.ip_address.length > 0 ? wanted.ip_address : [undefined]
+  const subnets = wanted.subnet_id.length > 0 ? wanted.subnet_id : [undefined]
+  const matches = ips.flatMap((ip_address) =>
+    subnets.map((subnet_id) => portsTable.hasFixedIp({ ip_address, subnet_id })),
+  )
+  return [sql<SqlBool>`(${sql.join(matches, sql` or `)})`]
 }
 
 /** Ports: the core plugin's part for `/v2.0/ports`. */
@@ -360,24 +365,15 @@ export class PortService {
     deviceOwner: string,
   ): Promise<void> {
     const subnets = await ipamSubnetsOf(trx, port.network_id)
-    const held = (f: FixedIpRequest): FixedIp | undefined =>
-      port.fixed_ips.find(
-        (h) =>
-          f.ip_address !== undefined &&
-          h.ip_address === f.ip_address &&
-          (f.subnet_id === undefined || f.subnet_id === h.subnet_id),
-      )
-    const keep = requested.map(held).filter((f): f is FixedIp => f !== undefined)
+    const { keep, wanted, unclaimed } = claimHeldAddresses(port.fixed_ips, requested)
     const autoSubnets = new Set(subnets.filter((s) => isAuto(s)).map((s) => s.id))
-    const retainedAuto = port.fixed_ips.filter(
-      (f) => autoSubnets.has(f.subnet_id) && !keep.includes(f),
-    )
-    const release = port.fixed_ips.filter((f) => !keep.includes(f) && !retainedAuto.includes(f))
+    const retainedAuto = unclaimed.filter((f) => autoSubnets.has(f.subnet_id))
+    const release = unclaimed.filter((f) => !autoSubnets.has(f.subnet_id))
     await deleteAllocations(trx, port.id, release)
     const fresh = await addressesForPort(trx, {
       networkId: port.network_id,
       subnets,
-      requested: requested.filter((f) => held(f) === undefined),
+      requested: wanted,
       keep: [...keep, ...retainedAuto],
       mac,
       deviceOwner,
@@ -398,6 +394,30 @@ export class PortService {
       await deleteStandardAttributes(trx, Number(row.standard_attr_id))
     })
   }
+}
+
+/**
+ * Matches requested fixed IPs with those a port holds, as Neutron's update does: an address
+ * named again is kept, and a subnet named without an address keeps the port's address there.
+ */
+function claimHeldAddresses(held: readonly FixedIp[], requested: readonly FixedIpRequest[]) {
+  const unclaimed = [...held]
+  const keep: FixedIp[] = []
+  const wanted: FixedIpRequest[] = []
+  const addressesFirst = [
+    ...requested.filter((f) => f.ip_address !== undefined),
+    ...requested.filter((f) => f.ip_address === undefined),
+  ]
+  for (const f of addressesFirst) {
+    const index = unclaimed.findIndex((h) =>
+      f.ip_address === undefined
+        ? h.subnet_id === f.subnet_id
+        : h.ip_address === f.ip_address && (f.subnet_id ?? h.subnet_id) === h.subnet_id,
+    )
+    if (index < 0) wanted.push(f)
+    else keep.push(...unclaimed.splice(index, 1))
+  }
+  return { keep, wanted, unclaimed }
 }
 
 function isAuto(subnet: {

@@ -3,7 +3,7 @@ import { sql, type Expression, type SqlBool } from 'kysely'
 import { isAdminOrOwner, type RequestContext } from '../common/context.js'
 import { GatewayIpInUse, SubnetInUse, SubnetNotFound } from '../common/errors.js'
 import { eui64Address } from '../common/net/mac.js'
-import { formatIp, ipFromValue } from '../common/net/ip.js'
+import { formatIp, ipFromValue, parseIp } from '../common/net/ip.js'
 import {
   AUTO_DELETE_PORT_OWNERS,
   ROUTER_INTERFACE_OWNERS,
@@ -111,7 +111,7 @@ export class SubnetService {
       ip_version: Number(row.ip_version) === 6 ? 6 : 4,
       cidr: row.cidr,
       gateway_ip: row.gateway_ip,
-      allocation_pools: (more.pools.get(row.id) ?? []).map((p) => ({
+      allocation_pools: (more.pools.get(row.id) ?? []).sort(byFirstAddress).map((p) => ({
         start: p.first_ip,
         end: p.last_ip,
       })),
@@ -417,6 +417,13 @@ export class SubnetService {
       await bumpRevision(trx, Number(network.standard_attr_id), { now: utcNow() })
     })
   }
+}
+
+/** Orders pools by their first address, so that every engine lists them alike. */
+function byFirstAddress(a: { first_ip: string }, b: { first_ip: string }): number {
+  const x = parseIp(a.first_ip)?.value ?? 0n
+  const y = parseIp(b.first_ip)?.value ?? 0n
+  return x < y ? -1 : x > y ? 1 : 0
 }
 
 function poolRow(pool: AllocationPool): { first_ip: string; last_ip: string } {

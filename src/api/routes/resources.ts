@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RequestContext } from '../../common/context.js'
-import { HttpBadRequest } from '../../common/errors.js'
+import { HttpBadRequest, ResourceBadRequest } from '../../common/errors.js'
 import type { ListQuery } from '../../plugin/list-spec.js'
 import { parseListQuery, selectFields, type RawQuery } from '../list-params.js'
 import {
@@ -32,13 +32,27 @@ export interface Collection<T extends { id: string }> {
   readonly service: CollectionService<T>
 }
 
-/** Reads `If-Match: revision_number=N`. */
+/** Reads `If-Match: revision_number=N` (bare or quoted); other etags are ignored, as in Neutron. */
 function expectedRevision(request: FastifyRequest): number | undefined {
   const header = request.headers['if-match'] as unknown
   const value = Array.isArray(header) ? (header[0] as unknown) : header
   if (typeof value !== 'string') return undefined
-  const match = /revision_number=(\d+)/.exec(value)
-  return match ? Number(match[1]) : undefined
+  const tags = value
+    .split(',')
+    .map((tag) => tag.trim().replace(/^"(.*)"$/, '$1'))
+    .filter((tag) => tag.startsWith('revision_number='))
+  if (tags.length > 1) {
+    throw new ResourceBadRequest('if-match', 'Multiple revision_number etags are not supported.')
+  }
+  const text = tags[0]?.slice('revision_number='.length)
+  if (text === undefined) return undefined
+  if (!/^-?\d+$/.test(text)) {
+    throw new ResourceBadRequest(
+      'if-match',
+      'Revision number etag must be in the format of revision_number=<int>',
+    )
+  }
+  return Number(text)
 }
 
 function pageLinks(
@@ -65,10 +79,8 @@ function pageLinks(
   const last = items[items.length - 1]
   const full = items.length >= query.limit
   if (last && (query.pageReverse ? query.marker !== undefined : full)) {
-    links.push({
-      rel: 'next',
-      href: link(query.pageReverse ? (first?.id ?? last.id) : last.id, false),
-    })
+    // Pages come back in sort order either way, so "next" always continues after the last item.
+    links.push({ rel: 'next', href: link(last.id, false) })
   }
   if (first && (query.pageReverse ? full : query.marker !== undefined)) {
     links.push({ rel: 'previous', href: link(first.id, true) })

@@ -19,11 +19,11 @@ function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value)
 }
 
-/** Whether text holds a control character (NUL, newline, carriage return, ...). */
+/** Whether text holds a control character (C0 such as NUL, newline, carriage return; DEL; C1). */
 function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    if (code < 0x20 || code === 0x7f) return true
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true
   }
   return false
 }
@@ -35,6 +35,8 @@ export function aString(
 ): Check {
   return (value) => {
     if (typeof value !== 'string') fail(`${show(value)} is not a valid string`)
+    // No attribute may hold a NUL, and PostgreSQL cannot store one.
+    if (value.includes('\u0000')) fail(`${show(value)} contains a NUL character`)
     if (value.length > max) fail(`'${value}' exceeds maximum length of ${max}`)
     if (options.nonEmpty && value.length === 0) fail(`'' Blank strings are not permitted`)
     if (options.oneLine && hasControlCharacter(value))

@@ -1,5 +1,5 @@
 /** Most values bound in one `IN (...)` list; stays far below every engine's parameter limit. */
-export const IN_CHUNK = 500
+export const IN_CHUNK = 2000
 
 /** Runs `fn` over `values` in slices of at most IN_CHUNK, one after another. */
 export async function inChunks<T>(

@@ -82,9 +82,7 @@ async function resolveRequest(
     subnet = subnets.find((s) => cidrContains(s.cidr, ip))
     if (!subnet) throw new InvalidIpForNetwork(request.ip_address ?? '')
   } else {
-    throw new HttpBadRequest(
-      'Invalid input for fixed_ips. Reason: a fixed IP needs subnet_id or ip_address.',
-    )
+    throw new InvalidInput('IP allocation requires subnet_id or ip_address')
   }
   if (request.ip_address === undefined) {
     if (isAutoAddressSubnet(subnet)) {

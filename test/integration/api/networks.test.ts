@@ -93,14 +93,24 @@ for (const engine of ['sqlite'] as const) {
     it('answers 404 NetworkNotFound for an unknown network on show, update and delete', async () => {
       const id = randomUUID()
       const message = `Network ${id} could not be found.`
-      expectError(await api().request('GET', `/v2.0/networks/${id}`), 404, 'NetworkNotFound', message)
+      expectError(
+        await api().request('GET', `/v2.0/networks/${id}`),
+        404,
+        'NetworkNotFound',
+        message,
+      )
       expectError(
         await api().request('PUT', `/v2.0/networks/${id}`, { network: { name: 'x' } }),
         404,
         'NetworkNotFound',
         message,
       )
-      expectError(await api().request('DELETE', `/v2.0/networks/${id}`), 404, 'NetworkNotFound', message)
+      expectError(
+        await api().request('DELETE', `/v2.0/networks/${id}`),
+        404,
+        'NetworkNotFound',
+        message,
+      )
     })
 
     it('updates a network and increments its revision_number', async () => {
@@ -169,7 +179,11 @@ for (const engine of ['sqlite'] as const) {
     it('answers 409 NetworkInUse for a port without device_owner', async () => {
       const { network } = await aNetworkWithSubnet(api())
       await aPort(api(), network.id)
-      expectError(await api().request('DELETE', `/v2.0/networks/${network.id}`), 409, 'NetworkInUse')
+      expectError(
+        await api().request('DELETE', `/v2.0/networks/${network.id}`),
+        409,
+        'NetworkInUse',
+      )
     })
 
     it('deletes the DHCP ports of a network with the network', async () => {
@@ -231,6 +245,47 @@ for (const engine of ['sqlite'] as const) {
         'RevisionNumberConstraintFailed',
       )
       expect((await getOk(api(), `/v2.0/networks/${created.id}`)).network.id).toBe(created.id)
+    })
+
+    it('accepts a quoted If-Match revision_number and ignores other etags', async () => {
+      const created = await aNetwork(api())
+      const quoted = await api().request(
+        'PUT',
+        `/v2.0/networks/${created.id}`,
+        { network: { name: 'quoted' } },
+        { 'If-Match': '"revision_number=0"' },
+      )
+      expectStatus(quoted, 200)
+      const other = await api().request(
+        'PUT',
+        `/v2.0/networks/${created.id}`,
+        { network: { name: 'other' } },
+        { 'If-Match': '*' },
+      )
+      expectStatus(other, 200)
+      expect(other.body.network).toMatchObject({ name: 'other', revision_number: 2 })
+    })
+
+    it('answers 400 BadRequest for a malformed If-Match revision_number and changes nothing', async () => {
+      const created = await aNetwork(api(), { name: 'kept' })
+      const response = await api().request(
+        'PUT',
+        `/v2.0/networks/${created.id}`,
+        { network: { name: 'lost' } },
+        { 'If-Match': 'revision_number=abc' },
+      )
+      expectError(
+        response,
+        400,
+        'BadRequest',
+        'Bad if-match request: Revision number etag must be in the format of revision_number=<int>.',
+      )
+      const multiple = await api().request('DELETE', `/v2.0/networks/${created.id}`, undefined, {
+        'If-Match': '"revision_number=0", "revision_number=1"',
+      })
+      expectError(multiple, 400, 'BadRequest', /Multiple revision_number etags/)
+      const shown = await getOk(api(), `/v2.0/networks/${created.id}`)
+      expect(shown.network).toMatchObject({ name: 'kept', revision_number: 0 })
     })
 
     it('bumps the network revision_number when a subnet is added', async () => {
