@@ -58,6 +58,23 @@ export async function subnetDetails(
   return details
 }
 
+/** Allocation pools of the given subnets (all IPAM needs). */
+export async function poolsOfSubnets(
+  db: Executor,
+  subnetIds: readonly string[],
+): Promise<Map<string, PoolRow[]>> {
+  const pools = new Map<string, PoolRow[]>()
+  await inChunks(subnetIds, async (chunk) => {
+    const rows = await db
+      .selectFrom('ipallocationpools')
+      .select(['subnet_id', 'first_ip', 'last_ip'])
+      .where('subnet_id', 'in', chunk)
+      .execute()
+    for (const row of rows) push(pools, row.subnet_id, row)
+  })
+  return pools
+}
+
 /** Replaces a subnet's allocation pools. */
 export async function replacePools(
   db: Executor,

@@ -1,7 +1,7 @@
 import { parseIp } from '../../common/net/ip.js'
 import type { Ipv6Mode } from '../../common/resources.js'
 import type { Executor } from '../../db/schema.js'
-import { subnetDetails } from '../../db/tables/subnet-details.js'
+import { poolsOfSubnets } from '../../db/tables/subnet-details.js'
 import { mustParseCidr } from '../subnet-rules.js'
 import type { IpamSubnet } from './port-addresses.js'
 
@@ -13,7 +13,7 @@ export async function ipamSubnetsOf(db: Executor, networkId: string): Promise<Ip
     .where('network_id', '=', networkId)
     .orderBy('standard_attr_id')
     .execute()
-  const details = await subnetDetails(
+  const pools = await poolsOfSubnets(
     db,
     rows.map((r) => r.id),
   )
@@ -22,7 +22,7 @@ export async function ipamSubnetsOf(db: Executor, networkId: string): Promise<Ip
     cidr: mustParseCidr(row.cidr),
     ipv6AddressMode: row.ipv6_address_mode as Ipv6Mode | null,
     ipv6RaMode: row.ipv6_ra_mode as Ipv6Mode | null,
-    pools: (details.pools.get(row.id) ?? []).map((p) => ({
+    pools: (pools.get(row.id) ?? []).map((p) => ({
       first: parseIp(p.first_ip)?.value ?? 0n,
       last: parseIp(p.last_ip)?.value ?? -1n,
     })),
