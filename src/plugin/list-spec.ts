@@ -96,3 +96,23 @@ export function buildListSpec(
 export function markerValues(spec: ListSpec, row: Record<string, unknown>): unknown[] {
   return spec.sorts.map((s) => row[s.column.slice(s.column.indexOf('.') + 1)])
 }
+
+/** Runs one list call: checks the query, reads the marker row, fetches a page, builds views. */
+export async function listPage<Row extends object, View>(options: {
+  query: ListQuery
+  resource: ListableResource
+  conditions: readonly Expression<SqlBool>[]
+  /** The marker row as the caller may see it (throws NotFound otherwise). */
+  markerRow: (id: string) => Promise<Row>
+  fetch: (spec: ListSpec) => Promise<Row[]>
+  views: (rows: Row[]) => Promise<View[]>
+}): Promise<View[]> {
+  const { query } = options
+  const spec = buildListSpec(query, options.resource, options.conditions)
+  const after =
+    query.marker === undefined
+      ? undefined
+      : markerValues(spec, (await options.markerRow(query.marker)) as Record<string, unknown>)
+  const rows = await options.fetch({ ...spec, after })
+  return options.views(query.pageReverse ? rows.reverse() : rows)
+}

@@ -15,7 +15,7 @@ import {
 } from '../db/tables/standard-attributes.js'
 import { subnetIdsByNetwork } from '../db/tables/subnets.js'
 import { replaceTags, tagsByResource } from '../db/tables/tags.js'
-import { buildListSpec, markerValues, type ListQuery, type ListableResource } from './list-spec.js'
+import { listPage, type ListQuery, type ListableResource } from './list-spec.js'
 import type { PluginOptions } from './plugin-options.js'
 import { checkRevision } from './revision.js'
 import { inTransaction } from './transaction.js'
@@ -179,14 +179,14 @@ export class NetworkService {
   async list(context: RequestContext, query: ListQuery): Promise<Network[]> {
     const db = this.handle.db
     const visibility = networkVisibleTo(context)
-    const spec = buildListSpec(query, listable, visibility ? [visibility] : [])
-    let after: unknown[] | undefined
-    if (query.marker !== undefined) {
-      const marker = await this.visible(db, context, query.marker)
-      after = markerValues(spec, marker as unknown as Record<string, unknown>)
-    }
-    const rows = await networksTable.listNetworks(db, { ...spec, after })
-    const views = await this.views(db, query.pageReverse ? rows.reverse() : rows)
+    const views = await listPage({
+      query,
+      resource: listable,
+      conditions: visibility ? [visibility] : [],
+      markerRow: (id) => this.visible(db, context, id),
+      fetch: (spec) => networksTable.listNetworks(db, spec),
+      views: (rows) => this.views(db, rows),
+    })
     return filterSpecial(views, query)
   }
 

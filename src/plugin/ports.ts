@@ -22,7 +22,7 @@ import {
 import { replaceTags, tagsByResource } from '../db/tables/tags.js'
 import { addressesForPort, type FixedIpRequest } from './ipam/port-addresses.js'
 import { ipamSubnetsOf } from './ipam/subnet-loader.js'
-import { buildListSpec, markerValues, type ListQuery, type ListableResource } from './list-spec.js'
+import { listPage, type ListQuery, type ListableResource } from './list-spec.js'
 import type { NetworkService } from './networks.js'
 import { mergeExtraDhcpOpts, type ExtraDhcpOptRequest } from './extra-dhcp-opts.js'
 import type { PluginOptions } from './plugin-options.js'
@@ -176,20 +176,17 @@ export class PortService {
   async list(context: RequestContext, query: ListQuery): Promise<Port[]> {
     const db = this.handle.db
     const visibility = portVisibleTo(context)
-    const conditions = [
-      ...(visibility ? [visibility] : []),
-      ...fixedIpConditions(query.filters.get('fixed_ips')),
-    ]
-    const spec = buildListSpec(query, listable, conditions)
-    let after: unknown[] | undefined
-    if (query.marker !== undefined) {
-      after = markerValues(
-        spec,
-        (await this.visible(db, context, query.marker)) as unknown as Record<string, unknown>,
-      )
-    }
-    const rows = await portsTable.listPorts(db, { ...spec, after })
-    return this.views(db, query.pageReverse ? rows.reverse() : rows)
+    return listPage({
+      query,
+      resource: listable,
+      conditions: [
+        ...(visibility ? [visibility] : []),
+        ...fixedIpConditions(query.filters.get('fixed_ips')),
+      ],
+      markerRow: (id) => this.visible(db, context, id),
+      fetch: (spec) => portsTable.listPorts(db, spec),
+      views: (rows) => this.views(db, rows),
+    })
   }
 
   /** Creates ports in one transaction (one for a single POST, several for bulk). */

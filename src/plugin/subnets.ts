@@ -31,7 +31,7 @@ import {
   validatePools,
   type IpRange,
 } from './ipam/pools.js'
-import { buildListSpec, markerValues, type ListQuery, type ListableResource } from './list-spec.js'
+import { listPage, type ListQuery, type ListableResource } from './list-spec.js'
 import type { NetworkService } from './networks.js'
 import type { PluginOptions } from './plugin-options.js'
 import { checkRevision } from './revision.js'
@@ -163,16 +163,14 @@ export class SubnetService {
   async list(context: RequestContext, query: ListQuery): Promise<Subnet[]> {
     const db = this.handle.db
     const visibility = subnetVisibleTo(context)
-    const spec = buildListSpec(query, listable, visibility ? [visibility] : [])
-    let after: unknown[] | undefined
-    if (query.marker !== undefined) {
-      after = markerValues(
-        spec,
-        (await this.visible(db, context, query.marker)) as unknown as Record<string, unknown>,
-      )
-    }
-    const rows = await subnetsTable.listSubnets(db, { ...spec, after })
-    return this.views(db, query.pageReverse ? rows.reverse() : rows)
+    return listPage({
+      query,
+      resource: listable,
+      conditions: visibility ? [visibility] : [],
+      markerRow: (id) => this.visible(db, context, id),
+      fetch: (spec) => subnetsTable.listSubnets(db, spec),
+      views: (rows) => this.views(db, rows),
+    })
   }
 
   /** Creates subnets in one transaction (one for a single POST, several for bulk). */
