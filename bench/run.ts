@@ -6,6 +6,7 @@ import { upgradeDatabase } from '../src/db/migrator.js'
 import type { ApiWorkerData, ApiWorkerReady } from './api-worker.js'
 import { createBenchClient, type BenchClient } from './http-client.js'
 import { formatTable, type Metric } from './report.js'
+import { BENCH_BUSES, benchRpc, RPC_METRICS } from './rpc.js'
 import { BENCH_ENGINES, createScratchDatabase, type BenchEngine } from './scratch-database.js'
 import {
   createConcurrently,
@@ -18,9 +19,10 @@ import {
 
 /**
  * `npm run bench`: port create throughput and port list latency of the REST API, through real
- * HTTP on 127.0.0.1, on a scratch SQLite file and a scratch PostgreSQL database. Narrow the
- * engines with LEASEHOLD_BENCH_ENGINES=sqlite,postgresql. Progress goes to stderr, the table
- * to stdout.
+ * HTTP on 127.0.0.1, on a scratch SQLite file and a scratch PostgreSQL database; then RPC call
+ * latency and cast throughput on the in-process bus and RabbitMQ. Narrow the suites with
+ * LEASEHOLD_BENCH_SUITES=api,rpc and the engines with LEASEHOLD_BENCH_ENGINES=sqlite,postgresql.
+ * Progress goes to stderr, the tables to stdout.
  */
 
 const WARMUP_CREATES = 200
@@ -160,18 +162,45 @@ async function benchEngine(engine: BenchEngine): Promise<Map<string, number>> {
   }
 }
 
-async function main(): Promise<void> {
+function selectedSuites(): Set<string> {
+  const named = process.env.LEASEHOLD_BENCH_SUITES
+  if (named === undefined || named.trim() === '') return new Set(['api', 'rpc'])
+  return new Set(named.split(',').map((n) => n.trim().toLowerCase()))
+}
+
+async function apiSection(): Promise<string> {
   const engines = selectedEngines()
   const results = new Map<string, Map<string, number>>()
   for (const engine of engines) results.set(engine, await benchEngine(engine))
+  return [
+    `API in a worker thread, HTTP keep-alive on 127.0.0.1; PostgreSQL pool ${MAX_POOL_SIZE}.`,
+    `Lists: ${LIST_CALLS} admin GET /v2.0/ports after ${LIST_WARMUP} warm-up, timed to last byte.`,
+    '',
+    formatTable(METRICS, engines, results),
+  ].join('\n')
+}
+
+async function rpcSection(): Promise<string> {
+  const results = new Map<string, Map<string, number>>()
+  for (const bus of BENCH_BUSES) results.set(bus, await benchRpc(bus, progress))
+  return [
+    'RPC client and server in one process; RabbitMQ: local broker, scratch vhost, publisher confirms.',
+    '',
+    formatTable(RPC_METRICS, BENCH_BUSES, results),
+  ].join('\n')
+}
+
+async function main(): Promise<void> {
+  const suites = selectedSuites()
+  const sections: string[] = []
+  if (suites.has('api')) sections.push(await apiSection())
+  if (suites.has('rpc')) sections.push(await rpcSection())
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
   process.stdout.write(
     [
-      `Leasehold API benchmark — Node ${process.version}, ${availableParallelism()} CPUs (${cpu})`,
-      `API in a worker thread, HTTP keep-alive on 127.0.0.1; PostgreSQL pool ${MAX_POOL_SIZE}.`,
-      `Lists: ${LIST_CALLS} admin GET /v2.0/ports after ${LIST_WARMUP} warm-up, timed to last byte.`,
+      `Leasehold benchmark — Node ${process.version}, ${availableParallelism()} CPUs (${cpu})`,
       '',
-      formatTable(METRICS, engines, results),
+      sections.join('\n\n'),
       '',
     ].join('\n'),
   )

@@ -3,7 +3,10 @@ import { ConfigError } from '../common/errors.js'
 import { parseMac } from '../common/net/mac.js'
 import { apiOptions } from '../api/options.js'
 import { databaseOptions } from '../db/options.js'
+import { notifierOptions } from '../notifier/options.js'
+import { agentServerOptions } from '../plugin/agent-options.js'
 import { pluginOptions } from '../plugin/options.js'
+import { messagingOptions, rabbitOptions } from '../rpc/options.js'
 import { commonOptions } from './options.js'
 
 /** Every option table, with the namespace the sample file names it by. */
@@ -12,6 +15,10 @@ export const optionTables: readonly SampleEntry[] = [
   { namespace: 'leasehold.api', group: apiOptions },
   { namespace: 'leasehold.plugin', group: pluginOptions },
   { namespace: 'leasehold.db', group: databaseOptions },
+  { namespace: 'leasehold.agents', group: agentServerOptions },
+  { namespace: 'leasehold.notifier', group: notifierOptions },
+  { namespace: 'oslo.messaging', group: messagingOptions },
+  { namespace: 'oslo.messaging.rabbit', group: rabbitOptions },
 ]
 
 /** The sample configuration file, generated from the option tables. */

@@ -6,16 +6,13 @@ import { AUTO_DELETE_PORT_OWNERS, type Network } from '../common/resources.js'
 import type { DatabaseHandle } from '../db/database.js'
 import { fromBool, toBool, type Executor } from '../db/schema.js'
 import * as networksTable from '../db/tables/networks.js'
-import { countPortsExceptOwners, portsOwnedBy, deletePort } from '../db/tables/ports.js'
-import {
-  bumpRevision,
-  deleteStandardAttributes,
-  insertStandardAttributes,
-  utcNow,
-} from '../db/tables/standard-attributes.js'
+import { countPortsExceptOwners } from '../db/tables/ports.js'
+import { bumpRevision, insertStandardAttributes, utcNow } from '../db/tables/standard-attributes.js'
 import { subnetIdsByNetwork } from '../db/tables/subnets.js'
 import { replaceTags, tagsByResource } from '../db/tables/tags.js'
+import { noopEventSink, publishAll, type ResourceEventSink } from '../notifier/resource-events.js'
 import { listPage, type ListQuery, type ListableResource } from './list-spec.js'
+import { deleteNetworkCascade } from './network-cascade.js'
 import type { PluginOptions } from './plugin-options.js'
 import { checkRevision } from './revision.js'
 import { inTransaction } from './transaction.js'
@@ -57,11 +54,15 @@ export function networkVisibleTo(context: RequestContext): Expression<SqlBool> |
   return sql<SqlBool>`(networks.project_id = ${context.projectId ?? ''} or networks.shared = ${1})`
 }
 
-/** Networks: the core plugin's part for `/v2.0/networks`. */
+/**
+ * Networks: the core plugin's part for `/v2.0/networks`. Each committed change is published to
+ * `events` after its transaction, never for a rolled-back one.
+ */
 export class NetworkService {
   constructor(
     private readonly handle: DatabaseHandle,
     private readonly options: PluginOptions,
+    private readonly events: ResourceEventSink = noopEventSink,
   ) {}
 
   /** Builds API views of network rows. */
@@ -114,10 +115,12 @@ export class NetworkService {
   async create(context: RequestContext, input: NetworkCreate): Promise<Network> {
     if (input.shared === true && !context.isAdmin)
       throw new PolicyNotAuthorized('create_network:shared')
-    return inTransaction(this.handle, async (trx) => {
+    const network = await inTransaction(this.handle, async (trx) => {
       const id = await this.insert(trx, input)
       return this.show(trx, context, id)
     })
+    await this.events.publish({ type: 'network.create', network })
+    return network
   }
 
   /** Creates several networks in one transaction (bulk POST). */
@@ -125,7 +128,7 @@ export class NetworkService {
     if (inputs.some((i) => i.shared === true) && !context.isAdmin) {
       throw new PolicyNotAuthorized('create_network:shared')
     }
-    return inTransaction(this.handle, async (trx) => {
+    const networks = await inTransaction(this.handle, async (trx) => {
       const ids: string[] = []
       for (const input of inputs) ids.push(await this.insert(trx, input))
       const rows = await networksTable.listNetworks(trx, {
@@ -137,6 +140,9 @@ export class NetworkService {
         .map((id) => views.find((v) => v.id === id))
         .filter((v): v is Network => v !== undefined)
     })
+    const events = networks.map((network) => ({ type: 'network.create' as const, network }))
+    await publishAll(this.events, events)
+    return networks
   }
 
   private async insert(trx: Executor, input: NetworkCreate): Promise<string> {
@@ -197,11 +203,13 @@ export class NetworkService {
     input: NetworkUpdate,
     expectedRevision?: number,
   ): Promise<Network> {
-    return inTransaction(this.handle, async (trx) => {
+    const { network, original } = await inTransaction(this.handle, async (trx) => {
       const row = await this.owned(trx, context, networkId, 'update_network')
       if (input.shared !== undefined && !context.isAdmin)
         throw new PolicyNotAuthorized('update_network:shared')
       checkRevision(row.revision_number, expectedRevision)
+      const [before] = await this.views(trx, [row])
+      if (!before) throw new NetworkNotFound(networkId)
       await networksTable.updateNetwork(trx, networkId, {
         ...(input.name === undefined ? {} : { name: input.name }),
         ...(input.admin_state_up === undefined
@@ -214,8 +222,10 @@ export class NetworkService {
         now: utcNow(),
         description: input.description,
       })
-      return this.show(trx, context, networkId)
+      return { network: await this.show(trx, context, networkId), original: before }
     })
+    await this.events.publish({ type: 'network.update', network, original })
+    return network
   }
 
   /** Deletes a network; its DHCP and other auto-deleted ports go with it. */
@@ -224,29 +234,29 @@ export class NetworkService {
     networkId: string,
     expectedRevision?: number,
   ): Promise<void> {
-    await inTransaction(this.handle, async (trx) => {
+    const events = await inTransaction(this.handle, async (trx) => {
       const row = await this.owned(trx, context, networkId, 'delete_network')
       checkRevision(row.revision_number, expectedRevision)
       if ((await countPortsExceptOwners(trx, networkId, AUTO_DELETE_PORT_OWNERS)) > 0) {
         throw new NetworkInUse(networkId)
       }
-      for (const port of await portsOwnedBy(trx, networkId, AUTO_DELETE_PORT_OWNERS)) {
-        await deletePort(trx, port.id)
-        await deleteStandardAttributes(trx, Number(port.standard_attr_id))
-      }
-      const subnets = await trx
-        .selectFrom('subnets')
-        .select(['id', 'standard_attr_id'])
-        .where('network_id', '=', networkId)
-        .execute()
-      await trx.deleteFrom('ipallocations').where('network_id', '=', networkId).execute()
-      for (const subnet of subnets) {
-        await trx.deleteFrom('subnets').where('id', '=', subnet.id).execute()
-        await deleteStandardAttributes(trx, Number(subnet.standard_attr_id))
-      }
-      await networksTable.deleteNetwork(trx, networkId)
-      await deleteStandardAttributes(trx, Number(row.standard_attr_id))
+      return deleteNetworkCascade(trx, row)
     })
+    // As in Neutron, the ports' and subnets' deletes are told before the network's.
+    await publishAll(this.events, events)
+  }
+
+  /** Whether a network has at least one port and one subnet (read outside any transaction). */
+  async hasPortsAndSubnets(networkId: string): Promise<boolean> {
+    const db = this.handle.db
+    const port = await db
+      .selectFrom('ports')
+      .select('id')
+      .where('network_id', '=', networkId)
+      .limit(1)
+      .executeTakeFirst()
+    if (!port) return false
+    return ((await subnetIdsByNetwork(db, [networkId])).get(networkId) ?? []).length > 0
   }
 
   /** A network the caller may change: 404 when hidden, 403 when only visible (shared). */

@@ -20,6 +20,7 @@ import {
   utcNow,
 } from '../db/tables/standard-attributes.js'
 import { replaceTags, tagsByResource } from '../db/tables/tags.js'
+import { noopEventSink, publishAll, type ResourceEventSink } from '../notifier/resource-events.js'
 import { addressesForPort, type FixedIpRequest } from './ipam/port-addresses.js'
 import { ipamSubnetsOf } from './ipam/subnet-loader.js'
 import { listPage, type ListQuery, type ListableResource } from './list-spec.js'
@@ -93,12 +94,16 @@ function fixedIpConditions(values: readonly string[] | undefined): Expression<Sq
   return [sql<SqlBool>`(${sql.join(matches, sql` or `)})`]
 }
 
-/** Ports: the core plugin's part for `/v2.0/ports`. */
+/**
+ * Ports: the core plugin's part for `/v2.0/ports`. Each committed change is published to
+ * `events` after its transaction, never for a rolled-back one.
+ */
 export class PortService {
   constructor(
     private readonly handle: DatabaseHandle,
     private readonly options: PluginOptions,
     private readonly networks: NetworkService,
+    private readonly events: ResourceEventSink = noopEventSink,
   ) {}
 
   /** Builds API views of port rows. */
@@ -191,7 +196,7 @@ export class PortService {
 
   /** Creates ports in one transaction (one for a single POST, several for bulk). */
   async create(context: RequestContext, inputs: readonly PortCreate[]): Promise<Port[]> {
-    return inTransaction(this.handle, async (trx) => {
+    const ports = await inTransaction(this.handle, async (trx) => {
       const ids: string[] = []
       for (const input of inputs) ids.push(await this.insert(trx, context, input))
       const rows = await portsTable.listPorts(trx, {
@@ -203,6 +208,11 @@ export class PortService {
         .map((id) => views.find((v) => v.id === id))
         .filter((v): v is Port => v !== undefined)
     })
+    await publishAll(
+      this.events,
+      ports.map((port) => ({ type: 'port.create' as const, port })),
+    )
+    return ports
   }
 
   private checkCreatePolicy(
@@ -293,7 +303,7 @@ export class PortService {
     input: PortUpdate,
     expectedRevision?: number,
   ): Promise<Port> {
-    return inTransaction(this.handle, async (trx) => {
+    const { port, original } = await inTransaction(this.handle, async (trx) => {
       const row = await this.visible(trx, context, portId)
       checkRevision(row.revision_number, expectedRevision)
       const network = await this.networks.visible(trx, context, row.network_id)
@@ -334,8 +344,10 @@ export class PortService {
         now: utcNow(),
         description: input.description,
       })
-      return this.show(trx, context, portId)
+      return { port: await this.show(trx, context, portId), original: current }
     })
+    await this.events.publish({ type: 'port.update', port, original })
+    return port
   }
 
   private checkUpdatePolicy(
@@ -384,12 +396,16 @@ export class PortService {
 
   /** Deletes a port and releases its addresses. */
   async delete(context: RequestContext, portId: string, expectedRevision?: number): Promise<void> {
-    await inTransaction(this.handle, async (trx) => {
+    const deleted = await inTransaction(this.handle, async (trx) => {
       const row = await this.visible(trx, context, portId)
       checkRevision(row.revision_number, expectedRevision)
+      const held = (await allocationsByPort(trx, [portId])).get(portId) ?? []
       await portsTable.deletePort(trx, portId)
       await deleteStandardAttributes(trx, Number(row.standard_attr_id))
+      const fixedIps = held.map((a) => ({ subnet_id: a.subnet_id, ip_address: a.ip_address }))
+      return { id: portId, network_id: row.network_id, fixed_ips: fixedIps }
     })
+    await this.events.publish({ type: 'port.delete', port: deleted })
   }
 }
 

@@ -24,6 +24,7 @@ import {
 import * as details from '../db/tables/subnet-details.js'
 import * as subnetsTable from '../db/tables/subnets.js'
 import { replaceTags, tagsByResource } from '../db/tables/tags.js'
+import { noopEventSink, publishAll, type ResourceEventSink } from '../notifier/resource-events.js'
 import {
   checkGatewayOutsidePools,
   defaultPools,
@@ -84,12 +85,16 @@ function subnetVisibleTo(context: RequestContext): Expression<SqlBool> | undefin
   return sql<SqlBool>`(subnets.project_id = ${context.projectId ?? ''} or exists (select 1 from networks where networks.id = subnets.network_id and networks.shared = ${1}))`
 }
 
-/** Subnets: the core plugin's part for `/v2.0/subnets`. */
+/**
+ * Subnets: the core plugin's part for `/v2.0/subnets`. Each committed change is published to
+ * `events` after its transaction, never for a rolled-back one.
+ */
 export class SubnetService {
   constructor(
     private readonly handle: DatabaseHandle,
     private readonly options: PluginOptions,
     private readonly networks: NetworkService,
+    private readonly events: ResourceEventSink = noopEventSink,
   ) {}
 
   /** Builds API views of subnet rows. */
@@ -175,13 +180,16 @@ export class SubnetService {
 
   /** Creates subnets in one transaction (one for a single POST, several for bulk). */
   async create(context: RequestContext, inputs: readonly SubnetCreate[]): Promise<Subnet[]> {
-    return inTransaction(this.handle, async (trx) => {
+    const subnets = await inTransaction(this.handle, async (trx) => {
       const ids: string[] = []
       for (const input of inputs) ids.push(await this.insert(trx, context, input))
       const out: Subnet[] = []
       for (const id of ids) out.push(await this.show(trx, context, id))
       return out
     })
+    const events = subnets.map((subnet) => ({ type: 'subnet.create' as const, subnet }))
+    await publishAll(this.events, events)
+    return subnets
   }
 
   private async insert(
@@ -298,7 +306,7 @@ export class SubnetService {
     input: SubnetUpdate,
     expectedRevision?: number,
   ): Promise<Subnet> {
-    return inTransaction(this.handle, async (trx) => {
+    const { subnet, original } = await inTransaction(this.handle, async (trx) => {
       const row = await this.visible(trx, context, subnetId)
       await this.networks.owned(trx, context, row.network_id, 'update_subnet')
       checkRevision(row.revision_number, expectedRevision)
@@ -309,8 +317,10 @@ export class SubnetService {
         now: utcNow(),
         description: input.description,
       })
-      return this.show(trx, context, subnetId)
+      return { subnet: await this.show(trx, context, subnetId), original: current }
     })
+    await this.events.publish({ type: 'subnet.update', subnet, original })
+    return subnet
   }
 
   private async applyUpdate(
@@ -395,7 +405,7 @@ export class SubnetService {
     subnetId: string,
     expectedRevision?: number,
   ): Promise<void> {
-    await inTransaction(this.handle, async (trx) => {
+    const deleted = await inTransaction(this.handle, async (trx) => {
       const row = await this.visible(trx, context, subnetId)
       const network = await this.networks.owned(trx, context, row.network_id, 'delete_subnet')
       checkRevision(row.revision_number, expectedRevision)
@@ -413,7 +423,9 @@ export class SubnetService {
       await subnetsTable.deleteSubnet(trx, subnetId)
       await deleteStandardAttributes(trx, Number(row.standard_attr_id))
       await bumpRevision(trx, Number(network.standard_attr_id), { now: utcNow() })
+      return { id: row.id, network_id: row.network_id }
     })
+    await this.events.publish({ type: 'subnet.delete', subnet: deleted })
   }
 }
 

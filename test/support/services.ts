@@ -7,6 +7,8 @@ interface Service {
   readonly name: string
   readonly port: number
   readonly start: () => void
+  /** Runs once the port listens, for services that accept connections before they are ready. */
+  readonly awaitReady?: () => void
 }
 
 function isListening(port: number): Promise<boolean> {
@@ -43,9 +45,19 @@ const services: readonly Service[] = [
         },
       ),
   },
+  {
+    name: 'RabbitMQ',
+    port: 5672,
+    // Debian's wrapper runs the node as the rabbitmq user with /etc/rabbitmq's settings.
+    start: () => execFileSync('rabbitmq-server', ['-detached'], { stdio: 'inherit' }),
+    awaitReady: () =>
+      execFileSync('rabbitmqctl', ['--quiet', 'await_startup', '--timeout', '60'], {
+        stdio: 'inherit',
+      }),
+  },
 ]
 
-/** Starts PostgreSQL and MariaDB when they are not listening, and waits for them. */
+/** Starts PostgreSQL, MariaDB or RabbitMQ when they are not listening, and waits for them. */
 export async function ensureServices(names: readonly string[]): Promise<void> {
   for (const service of services.filter((s) => names.includes(s.name))) {
     if (await isListening(service.port)) continue
@@ -56,5 +68,6 @@ export async function ensureServices(names: readonly string[]): Promise<void> {
         throw new Error(`${service.name} did not start on port ${service.port}`)
       await new Promise((r) => setTimeout(r, 250))
     }
+    service.awaitReady?.()
   }
 }

@@ -66,7 +66,13 @@ export class AmqpTransport implements Transport {
   private readonly layout: QueueLayout
   private publisher: { channel: ConfirmChannel; exchanges: Set<string> } | undefined
   private readonly listeners = new Set<AmqpListener>()
-  private reply: { name: string; consumer: ConsumerSpec; channel?: Channel } | undefined
+  private reply:
+    | {
+        name: string
+        consumer: ConsumerSpec
+        attaching?: { connection: ChannelModel; done: Promise<void> }
+      }
+    | undefined
   private readonly log: Logger
   /** Bodies of replies the broker returned, with when it first did. */
   private readonly returnedSince = new Map<string, number>()
@@ -74,8 +80,8 @@ export class AmqpTransport implements Transport {
   constructor(private readonly options: AmqpTransportOptions) {
     this.log = options.log.child({ component: 'amqp' })
     this.layout = queueLayout(options)
-    this.keeper = new ConnectionKeeper({ ...options, log: this.log }, (connection, reconnected) =>
-      this.setupConnection(connection, reconnected),
+    this.keeper = new ConnectionKeeper({ ...options, log: this.log }, (connection) =>
+      this.setupConnection(connection),
     )
     this.keeper.start()
   }
@@ -110,8 +116,12 @@ export class AmqpTransport implements Transport {
     }
   }
 
+  /**
+   * Starts consuming. With the broker up, declaration errors (a queue declared with other flags,
+   * say) reach the caller. With it down, the wait ends after `publish_timeout` and the listener
+   * attaches as soon as the connection is up.
+   */
   async listen(target: ListenTarget, onDelivery: DeliveryHandler): Promise<TransportListener> {
-    const deadline = Date.now() + this.options.publishTimeoutSeconds * 1000
     const listener = new AmqpListener(
       this.layout,
       target,
@@ -119,10 +129,22 @@ export class AmqpTransport implements Transport {
       this.options.prefetchCount,
       this.log,
     )
-    const connection = await this.keeper.open(deadline)
-    await listener.attach(connection)
-    this.listeners.add(listener)
     listener.onClosed = () => this.listeners.delete(listener)
+    this.listeners.add(listener)
+    let connection: ChannelModel
+    try {
+      connection = await this.keeper.open(Date.now() + this.options.publishTimeoutSeconds * 1000)
+    } catch (error) {
+      if (!(error instanceof TransportUnavailable)) throw error
+      this.log.warn({ topic: target.topic }, 'broker unreachable; consuming once it is back')
+      return listener
+    }
+    try {
+      await listener.attach(connection)
+    } catch (error) {
+      this.listeners.delete(listener)
+      throw error
+    }
     return listener
   }
 
@@ -131,14 +153,11 @@ export class AmqpTransport implements Transport {
       const name = `reply_${randomUUID().replaceAll('-', '')}`
       this.reply = { name, consumer: { queue: name, onMessage: deliveryAdapter(onDelivery) } }
     }
-    const reply = this.reply
-    if (!reply.channel) {
-      const connection = await this.keeper.open(
-        Date.now() + this.options.publishTimeoutSeconds * 1000,
-      )
-      await this.attachReply(connection)
-    }
-    return reply.name
+    const connection = await this.keeper.open(
+      Date.now() + this.options.publishTimeoutSeconds * 1000,
+    )
+    await this.attachReply(connection)
+    return this.reply.name
   }
 
   async close(): Promise<void> {
@@ -147,33 +166,38 @@ export class AmqpTransport implements Transport {
   }
 
   /** Runs on every (re)connection: consumers come back before anybody publishes again. */
-  private async setupConnection(connection: ChannelModel, reconnected: boolean): Promise<void> {
+  private async setupConnection(connection: ChannelModel): Promise<void> {
     this.publisher = undefined
-    if (!reconnected) return
     if (this.reply) await this.attachReply(connection)
     for (const listener of this.listeners) {
       await listener.attach(connection).catch((error: unknown) => {
         this.log.error(
           { err: error, topic: listener.target.topic },
-          'cannot consume again after a reconnect',
+          'cannot consume from the topic',
         )
       })
     }
   }
 
-  private async attachReply(connection: ChannelModel): Promise<void> {
+  /** Declares and consumes the reply queue on a connection, once per connection. */
+  private attachReply(connection: ChannelModel): Promise<void> {
     const reply = this.reply
-    if (!reply) return
-    const channel = await connection.createChannel()
-    channel.on('error', (error: Error) => this.log.warn({ err: error }, 'reply channel error'))
-    await channel.assertQueue(reply.name, this.layout.transientQueue())
-    await channel.consume(reply.name, (message) => {
-      if (message) reply.consumer.onMessage(channel, message)
-    })
-    reply.channel = channel
-    channel.once('close', () => {
-      if (reply.channel === channel) reply.channel = undefined
-    })
+    if (!reply) return Promise.resolve()
+    if (reply.attaching?.connection !== connection) {
+      const done = (async () => {
+        const channel = await connection.createChannel()
+        channel.on('error', (error: Error) => this.log.warn({ err: error }, 'reply channel error'))
+        await channel.assertQueue(reply.name, this.layout.transientQueue())
+        await channel.consume(reply.name, (message) => {
+          if (message) reply.consumer.onMessage(channel, message)
+        })
+      })()
+      reply.attaching = { connection, done }
+      done.catch(() => {
+        if (reply.attaching?.done === done) reply.attaching = undefined
+      })
+    }
+    return reply.attaching.done
   }
 
   private async publisherOn(
@@ -287,6 +311,7 @@ class AmqpListener implements TransportListener {
   private readonly fanoutQueue: string
   private readonly onMessage: ConsumerSpec['onMessage']
   private cancelled = false
+  private attaching: { connection: ChannelModel; done: Promise<void> } | undefined
   onClosed: (() => void) | undefined
 
   constructor(
@@ -300,7 +325,19 @@ class AmqpListener implements TransportListener {
     this.onMessage = deliveryAdapter(onDelivery)
   }
 
-  async attach(connection: ChannelModel): Promise<void> {
+  /** Declares and consumes on a connection; a second call for the same connection waits for the first. */
+  attach(connection: ChannelModel): Promise<void> {
+    if (this.attaching?.connection !== connection) {
+      const done = this.attachTo(connection)
+      this.attaching = { connection, done }
+      done.catch(() => {
+        if (this.attaching?.done === done) this.attaching = undefined
+      })
+    }
+    return this.attaching.done
+  }
+
+  private async attachTo(connection: ChannelModel): Promise<void> {
     if (this.cancelled) return
     const channel = await connection.createChannel()
     channel.on('error', (error: Error) =>

@@ -1,0 +1,121 @@
+import type { Logger } from 'pino'
+import type { Config } from '../common/config/index.js'
+import type { DatabaseHandle } from '../db/database.js'
+import { dhcpAgentNotifyTarget } from '../notifier/dhcp-notifications.js'
+import { DhcpAgentNotifier } from '../notifier/dhcp-agent-notifier.js'
+import { notifierOptions } from '../notifier/options.js'
+import { agentServerOptions, agentSettingsFrom } from '../plugin/agent-options.js'
+import { AgentService } from '../plugin/agents.js'
+import { CorePlugin } from '../plugin/core-plugin.js'
+import { pluginOptions } from '../plugin/options.js'
+import { createAgentsRpcCallback } from '../plugin/rpc/agents-rpc-callback.js'
+import { createDhcpRpcCallback } from '../plugin/rpc/dhcp-rpc-callback.js'
+import { Messaging } from '../rpc/messaging.js'
+import { messagingOptions, rabbitOptions } from '../rpc/options.js'
+import type { RpcServer } from '../rpc/server.js'
+import { createTransport } from '../rpc/transport/create-transport.js'
+import type { MemoryBroker } from '../rpc/transport/memory-transport.js'
+import { redactTransportUrl } from '../rpc/transport/transport-url.js'
+
+/** Neutron's topics for agent → server RPC (spec §2.1). */
+export const PLUGIN_TOPIC = 'q-plugin'
+export const REPORTS_TOPIC = 'q-reports-plugin'
+
+/** The server's plugin, agents and RPC, wired over one transport. */
+export interface ServerCore {
+  readonly plugin: CorePlugin
+  readonly agents: AgentService
+  readonly notifier: DhcpAgentNotifier
+  readonly messaging: Messaging
+  /** Stops the RPC servers and closes the transport. */
+  stop(): Promise<void>
+}
+
+/** Opens the bus `transport_url` names (memory:// needs the process's broker). */
+export function createMessaging(
+  config: Config,
+  log: Logger,
+  memoryBroker?: MemoryBroker,
+): Messaging {
+  const bus = config.group(messagingOptions)
+  const transport = createTransport({
+    url: bus.transport_url,
+    controlExchange: bus.control_exchange,
+    rabbit: config.group(rabbitOptions),
+    ...(memoryBroker ? { memoryBroker } : {}),
+    log: log.child({ component: 'transport' }),
+  })
+  log.info({ transport_url: redactTransportUrl(bus.transport_url) }, 'message bus configured')
+  return new Messaging(transport, {
+    rpcResponseTimeoutSeconds: bus.rpc_response_timeout,
+    executorPoolSize: bus.executor_thread_pool_size,
+    log,
+  })
+}
+
+/**
+ * Builds the core plugin with the DHCP agent notifier as its change sink, and serves the
+ * endpoints agents call: `q-plugin` (DhcpRpcCallback) and `q-reports-plugin` (report_state).
+ */
+export async function startServerCore(options: {
+  config: Config
+  handle: DatabaseHandle
+  messaging: Messaging
+  host: string
+  log: Logger
+}): Promise<ServerCore> {
+  const { config, handle, messaging, host, log } = options
+  const plugin = config.group(pluginOptions)
+  const agentSettings = agentSettingsFrom(config.group(agentServerOptions))
+  const agents = new AgentService(handle, agentSettings, {
+    log: log.child({ component: 'agents' }),
+  })
+  const notifier = new DhcpAgentNotifier({
+    caller: messaging.client(dhcpAgentNotifyTarget),
+    hostingAgents: (networkId) => agents.hostingAgents(networkId),
+    hasPortsAndSubnets: (networkId) => core.networks.hasPortsAndSubnets(networkId),
+    options: {
+      enableServicesOnAgentsWithAdminStateDown:
+        agentSettings.enableServicesOnAgentsWithAdminStateDown,
+      dhcpAgentNotification: config.group(notifierOptions).dhcp_agent_notification,
+    },
+    log: log.child({ component: 'dhcp-agent-notifier' }),
+  })
+  const core: CorePlugin = new CorePlugin(
+    handle,
+    {
+      baseMac: plugin.base_mac,
+      globalPhysnetMtu: plugin.global_physnet_mtu,
+      maxDnsNameservers: plugin.max_dns_nameservers,
+      maxSubnetHostRoutes: plugin.max_subnet_host_routes,
+      macGenerationRetries: plugin.mac_generation_retries,
+    },
+    notifier,
+  )
+  const rpcLog = log.child({ component: 'rpc' })
+  const servers: RpcServer[] = [
+    messaging.server({ topic: PLUGIN_TOPIC, server: host }, [
+      createDhcpRpcCallback({
+        handle,
+        plugin: core,
+        enableServicesOnAgentsWithAdminStateDown:
+          agentSettings.enableServicesOnAgentsWithAdminStateDown,
+        log: rpcLog,
+      }),
+    ]),
+    messaging.server({ topic: REPORTS_TOPIC, server: host }, [
+      createAgentsRpcCallback({ agents, agentDownTime: agentSettings.agentDownTime, log: rpcLog }),
+    ]),
+  ]
+  for (const server of servers) await server.start()
+  return {
+    plugin: core,
+    agents,
+    notifier,
+    messaging,
+    stop: async () => {
+      for (const server of servers) await server.stop()
+      await messaging.close()
+    },
+  }
+}
