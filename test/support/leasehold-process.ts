@@ -33,7 +33,15 @@ export interface LeaseholdUp {
 }
 
 /** Starts `bin/leasehold up` on a free port and waits until it answers `GET /`. */
-export async function startLeaseholdUp(extraArgs: readonly string[] = []): Promise<LeaseholdUp> {
+export function startLeaseholdUp(extraArgs: readonly string[] = []): Promise<LeaseholdUp> {
+  return startLeasehold('up', extraArgs)
+}
+
+/** Starts `bin/leasehold <command>` (up or server) on a free port; waits until it answers. */
+export async function startLeasehold(
+  command: 'up' | 'server',
+  extraArgs: readonly string[] = [],
+): Promise<LeaseholdUp> {
   if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
     throw new Error("dist/ is missing: run 'npm run build' before the end-to-end tests")
   }
@@ -45,7 +53,14 @@ export async function startLeaseholdUp(extraArgs: readonly string[] = []): Promi
   let output = ''
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(ROOT, 'bin', 'leasehold'), 'up', '--bind-port', String(port), ...stateArgs, ...extraArgs],
+    [
+      join(ROOT, 'bin', 'leasehold'),
+      command,
+      '--bind-port',
+      String(port),
+      ...stateArgs,
+      ...extraArgs,
+    ],
     { cwd: stateDir, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
@@ -56,7 +71,7 @@ export async function startLeaseholdUp(extraArgs: readonly string[] = []): Promi
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 20_000
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`leasehold up exited early:\n${output}`)
+    if (child.exitCode !== null) throw new Error(`leasehold ${command} exited early:\n${output}`)
     try {
       if ((await fetch(`${url}/`)).ok) break
     } catch {
@@ -64,7 +79,7 @@ export async function startLeaseholdUp(extraArgs: readonly string[] = []): Promi
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
-      throw new Error(`leasehold up did not answer within 20 s:\n${output}`)
+      throw new Error(`leasehold ${command} did not answer within 20 s:\n${output}`)
     }
     await new Promise((r) => setTimeout(r, 100))
   }
