@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../db/database.js'
 import { dhcpAgentNotifyTarget } from '../notifier/dhcp-notifications.js'
 import { DhcpAgentNotifier } from '../notifier/dhcp-agent-notifier.js'
 import { notifierOptions } from '../notifier/options.js'
+import { OrderedEventSink } from '../notifier/ordered-sink.js'
 import { agentServerOptions, agentSettingsFrom } from '../plugin/agent-options.js'
 import { AgentService } from '../plugin/agents.js'
 import { CorePlugin } from '../plugin/core-plugin.js'
@@ -81,6 +82,7 @@ export async function startServerCore(options: {
     },
     log: log.child({ component: 'dhcp-agent-notifier' }),
   })
+  const events = new OrderedEventSink(notifier, log.child({ component: 'dhcp-agent-notifier' }))
   const core: CorePlugin = new CorePlugin(
     handle,
     {
@@ -90,7 +92,7 @@ export async function startServerCore(options: {
       maxSubnetHostRoutes: plugin.max_subnet_host_routes,
       macGenerationRetries: plugin.mac_generation_retries,
     },
-    notifier,
+    events,
   )
   const rpcLog = log.child({ component: 'rpc' })
   const servers: RpcServer[] = [
@@ -115,6 +117,7 @@ export async function startServerCore(options: {
     messaging,
     stop: async () => {
       for (const server of servers) await server.stop()
+      await events.drain(10_000)
       await messaging.close()
     },
   }

@@ -7,7 +7,7 @@ import {
   parseRequest,
   type RequestMessage,
 } from './envelope.js'
-import { KeyedExecutor } from './keyed-executor.js'
+import { KeyedExecutor } from '../common/keyed-executor.js'
 import { serializeFailure } from './remote-error.js'
 import { MalformedMessage } from './rpc-errors.js'
 import type { Delivery, ListenTarget, Transport, TransportListener } from './transport/transport.js'
