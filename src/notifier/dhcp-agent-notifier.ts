@@ -190,7 +190,7 @@ export class DhcpAgentNotifier implements ResourceEventSink {
   private async cast(
     destination: Destination,
     method: string,
-    args: RpcArgs,
+    payload: RpcArgs,
     networkId?: string,
   ): Promise<void> {
     const fields = {
@@ -200,7 +200,8 @@ export class DhcpAgentNotifier implements ResourceEventSink {
       fanout: 'fanout' in destination ? true : undefined,
     }
     try {
-      await this.deps.caller.prepare(destination).cast(adminRpcContext(), method, args)
+      // spec oslo-messaging-wire §5.3: Neutron casts with one keyword argument, `payload`.
+      await this.deps.caller.prepare(destination).cast(adminRpcContext(), method, { payload })
       this.deps.log.debug(fields, 'cast to DHCP agents')
     } catch (error) {
       this.deps.log.error({ ...fields, err: error }, 'could not cast to DHCP agents')

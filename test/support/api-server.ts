@@ -40,7 +40,11 @@ export async function startTestApi(handle: DatabaseHandle): Promise<TestApi> {
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : 0
-  const url = `http://127.0.0.1:${port}`
+  return apiClient(`http://127.0.0.1:${port}`, () => app.close())
+}
+
+/** A small HTTP client for an API at `url`; `close` is what ends the API. */
+export function apiClient(url: string, close: () => Promise<void>): TestApi {
   return {
     url,
     async request(method, path, body, headers = {}) {
@@ -59,6 +63,6 @@ export async function startTestApi(handle: DatabaseHandle): Promise<TestApi> {
       }
       return { status: response.status, body: parsed, headers: response.headers }
     },
-    close: () => app.close(),
+    close,
   }
 }

@@ -14,6 +14,7 @@ export interface RecordedCast {
   readonly server: string | undefined
   readonly fanout: boolean | undefined
   readonly method: string
+  /** The cast's `payload` keyword argument (Neutron sends no other). */
   readonly args: Record<string, unknown>
   readonly context: RpcContext
 }
@@ -39,11 +40,14 @@ export class RecordingCaller implements RpcCaller {
   }
 
   cast(context: RpcContext, method: string, args: RpcArgs = {}): Promise<void> {
+    if (Object.keys(args).join() !== 'payload') {
+      return Promise.reject(new Error(`cast ${method} without the single payload argument`))
+    }
     const cast = {
       server: this.target.server,
       fanout: this.target.fanout,
       method,
-      args: { ...args },
+      args: { ...(args['payload'] as Record<string, unknown>) },
       context,
     }
     if (this.failWhen(cast)) return Promise.reject(new Error('connection to the bus lost'))
