@@ -7,6 +7,7 @@ import { notifierOptions } from '../notifier/options.js'
 import { agentServerOptions } from '../plugin/agent-options.js'
 import { pluginOptions } from '../plugin/options.js'
 import { messagingOptions, rabbitOptions } from '../rpc/options.js'
+import { schedulerOptions } from '../scheduler/options.js'
 import { commonOptions } from './options.js'
 
 /** Every option table, with the namespace the sample file names it by. */
@@ -17,6 +18,7 @@ export const optionTables: readonly SampleEntry[] = [
   { namespace: 'leasehold.db', group: databaseOptions },
   { namespace: 'leasehold.agents', group: agentServerOptions },
   { namespace: 'leasehold.notifier', group: notifierOptions },
+  { namespace: 'leasehold.scheduler', group: schedulerOptions },
   { namespace: 'oslo.messaging', group: messagingOptions },
   { namespace: 'oslo.messaging.rabbit', group: rabbitOptions },
 ]

@@ -16,6 +16,8 @@ import { messagingOptions, rabbitOptions } from '../rpc/options.js'
 import type { RpcServer } from '../rpc/server.js'
 import { createTransport } from '../rpc/transport/create-transport.js'
 import type { MemoryBroker } from '../rpc/transport/memory-transport.js'
+import { NetworkScheduler } from '../scheduler/network-scheduler.js'
+import { schedulerKind, schedulerOptions } from '../scheduler/options.js'
 import { redactTransportUrl } from '../rpc/transport/transport-url.js'
 
 /** Neutron's topics for agent → server RPC (spec §2.1). */
@@ -27,6 +29,7 @@ export interface ServerCore {
   readonly plugin: CorePlugin
   readonly agents: AgentService
   readonly notifier: DhcpAgentNotifier
+  readonly scheduler: NetworkScheduler
   readonly messaging: Messaging
   /** Stops the RPC servers and closes the transport. */
   stop(): Promise<void>
@@ -71,9 +74,22 @@ export async function startServerCore(options: {
   const agents = new AgentService(handle, agentSettings, {
     log: log.child({ component: 'agents' }),
   })
+  const scheduling = config.group(schedulerOptions)
+  const scheduler = new NetworkScheduler(
+    handle,
+    {
+      kind: schedulerKind(scheduling.network_scheduler_driver),
+      dhcpAgentsPerNetwork: scheduling.dhcp_agents_per_network,
+      agentDownTime: agentSettings.agentDownTime,
+      defaultAvailabilityZones: scheduling.default_availability_zones,
+    },
+    log.child({ component: 'scheduler' }),
+  )
+  const autoSchedule = scheduling.network_auto_schedule
   const notifier = new DhcpAgentNotifier({
     caller: messaging.client(dhcpAgentNotifyTarget),
     hostingAgents: (networkId) => agents.hostingAgents(networkId),
+    ...(autoSchedule ? { schedule: (networkId: string) => scheduler.schedule(networkId) } : {}),
     hasPortsAndSubnets: (networkId) => core.networks.hasPortsAndSubnets(networkId),
     options: {
       enableServicesOnAgentsWithAdminStateDown:
@@ -114,6 +130,7 @@ export async function startServerCore(options: {
     plugin: core,
     agents,
     notifier,
+    scheduler,
     messaging,
     stop: async () => {
       for (const server of servers) await server.stop()

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { findAgentByTypeAndHost } from '../../../src/db/tables/agents.js'
-import { bindNetwork } from '../../../src/db/tables/dhcp-agent-bindings.js'
 import { useTestDatabase } from '../../support/databases.js'
 import { waitFor } from '../../support/rpc.js'
 import { startTestStack, testAgentSettings, type TestStack } from '../../support/stack.js'
@@ -28,7 +27,7 @@ describe('DHCP agent logic against the real server over the in-process bus', () 
     return response.body[singular]
   }
 
-  /** A network with a DHCP subnet, hosted by the agent (bound as the scheduler would). */
+  /** A network with a DHCP subnet: the scheduler gives it to the agent on the subnet create. */
   async function hostedNetwork(): Promise<{ networkId: string; subnetId: string }> {
     const network = await post('networks', { name: 'n' })
     const subnet = await post('subnets', {
@@ -36,14 +35,11 @@ describe('DHCP agent logic against the real server over the in-process bus', () 
       cidr: '198.18.0.0/24',
       ip_version: 4,
     })
-    await waitFor(() => agentRowId !== undefined, { what: 'the agent row' })
-    await bindNetwork(db().db, {
-      network_id: network.id,
-      dhcp_agent_id: agentRowId ?? '',
-      binding_index: 1,
-    })
-    await stack.server.notifier.networkAddedToAgent(network.id, HOST)
     await waitFor(() => driver.of('enable', network.id).length === 1, { what: 'enable' })
+    const bindings = await db().db.selectFrom('networkdhcpagentbindings').selectAll().execute()
+    expect(bindings).toEqual([
+      { network_id: network.id, dhcp_agent_id: agentRowId, binding_index: 1 },
+    ])
     return { networkId: network.id, subnetId: subnet.id }
   }
 
