@@ -305,3 +305,32 @@ export class ConfigError extends Error {
     this.name = 'ConfigError'
   }
 }
+
+/** A host command exited with a failure (or could not run, or timed out); never an HTTP body. */
+export class CommandFailed extends Error {
+  constructor(
+    readonly argv: readonly string[],
+    /** Exit status, or null when the command was killed by a signal or never ran. */
+    readonly exitCode: number | null,
+    readonly stderr: string,
+    options?: ErrorOptions & { reason?: string },
+  ) {
+    const why = options?.reason ?? `exit code ${exitCode ?? 'none'}`
+    const detail = stderr.trim()
+    super(`${argv.join(' ')} failed (${why})${detail ? `: ${detail}` : ''}`, options)
+    this.name = 'CommandFailed'
+  }
+}
+
+/** A daemon the agent started is not running although it should (it died or never came up). */
+export class ProcessDied extends Error {
+  constructor(
+    readonly service: string,
+    readonly uuid: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+    this.name = 'ProcessDied'
+  }
+}

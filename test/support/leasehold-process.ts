@@ -1,3 +1,4 @@
+import { cleanupAgentState } from './agent-state.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, existsSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -91,6 +92,7 @@ export async function startLeasehold(
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')
       const code = await exited
+      cleanupAgentState(join(stateDir, 'dhcp'))
       rmSync(stateDir, { recursive: true, force: true })
       return code
     },

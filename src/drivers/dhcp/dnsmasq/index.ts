@@ -1,0 +1,12 @@
+/** The pure renderers of the dnsmasq driver: command line and file text, no I/O. */
+export * from './dnsmasq-config.js'
+export * from './command-line.js'
+export * from './hosts.js'
+export * from './host-file.js'
+export * from './addn-hosts-file.js'
+export * from './opts-file.js'
+export * from './leases-file.js'
+export * from './stale-leases.js'
+export * from './metadata.js'
+export * from './safety.js'
+export * from './render.js'
