@@ -76,7 +76,10 @@ export class MessagingTimeout extends Error {
   }
 }
 
-/** The bus could not take a message: the caller must know it was not sent. */
+/**
+ * The bus did not confirm a message in time (broker away, network silent). The message was most
+ * likely not delivered, but may still arrive: a caller that sends it again may cause a copy.
+ */
 export class TransportUnavailable extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options)

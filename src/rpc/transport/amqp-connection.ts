@@ -15,6 +15,21 @@ export interface ConnectionSettings {
   readonly log: Logger
 }
 
+/** How long closing a connection may take (ms); a silent network would otherwise hang it. */
+const CLOSE_TIMEOUT_MS = 5000
+
+/** Waits for `work` at most `ms`; its failure or lateness is ignored (closing is best effort). */
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms)
+    }),
+  ])
+  clearTimeout(timer)
+}
+
 /** Runs after every (re)connection, before waiters are let through; a throw closes the connection. */
 export type SetupHook = (connection: ChannelModel) => Promise<void>
 
@@ -94,7 +109,7 @@ export class ConnectionKeeper {
     }
     const connection = this.connection
     this.connection = undefined
-    if (connection) await connection.close().catch(() => undefined)
+    if (connection) await withTimeout(connection.close(), CLOSE_TIMEOUT_MS)
     await this.running
   }
 
@@ -148,14 +163,21 @@ export class ConnectionKeeper {
     connection.on('error', (error: Error) => {
       this.settings.log.warn({ err: error }, 'message broker connection error')
     })
+    // Watch for the close before setup: a connection lost while consumers are being declared
+    // must fail this attempt, not stay in place as a dead current connection.
+    let closedDuringSetup = false
+    connection.once('close', () => {
+      closedDuringSetup = true
+      this.lost(connection)
+    })
     try {
       if (this.closing) throw new TransportUnavailable('the transport is closed')
       await this.setup(connection)
+      if (closedDuringSetup) throw new TransportUnavailable('the connection closed during setup')
     } catch (error) {
-      await connection.close().catch(() => undefined)
+      await withTimeout(connection.close(), CLOSE_TIMEOUT_MS)
       throw error
     }
-    connection.once('close', () => this.lost(connection))
     const reconnected = this.everConnected
     this.everConnected = true
     this.connection = connection

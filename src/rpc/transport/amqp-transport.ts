@@ -100,8 +100,14 @@ export class AmqpTransport implements Transport {
     for (;;) {
       const connection = await this.keeper.open(deadline)
       try {
-        const publisher = await this.publisherOn(connection)
-        await this.publishOnce(publisher, destination, content, options)
+        // A connection that went silent (a network partition) closes only when heartbeats
+        // notice, long after publish_timeout; the caller must hear of it by the deadline.
+        await beforeDeadline(
+          deadline,
+          this.publisherOn(connection).then((publisher) =>
+            this.publishOnce(publisher, destination, content, options),
+          ),
+        )
         return
       } catch (error) {
         if (isPermanent(error)) throw error
@@ -169,14 +175,26 @@ export class AmqpTransport implements Transport {
   private async setupConnection(connection: ChannelModel): Promise<void> {
     this.publisher = undefined
     if (this.reply) await this.attachReply(connection)
-    for (const listener of this.listeners) {
-      await listener.attach(connection).catch((error: unknown) => {
-        this.log.error(
-          { err: error, topic: listener.target.topic },
-          'cannot consume from the topic',
-        )
-      })
-    }
+    for (const listener of this.listeners) this.attachOrRetry(listener, connection)
+  }
+
+  /**
+   * Attaches a listener to a (new) connection; when declaring fails (a queue declared meanwhile
+   * with other flags, say), logs it and tries again while the connection lasts, so a server
+   * does not stay deaf after a reconnect.
+   */
+  private attachOrRetry(listener: AmqpListener, connection: ChannelModel, delayMs = 1000): void {
+    listener.attach(connection).catch((error: unknown) => {
+      this.log.error(
+        { err: error, topic: listener.target.topic },
+        'cannot consume from the topic; retrying',
+      )
+      setTimeout(() => {
+        if (this.keeper.current() === connection && this.listeners.has(listener)) {
+          this.attachOrRetry(listener, connection, Math.min(delayMs * 2, 30_000))
+        }
+      }, delayMs).unref()
+    })
   }
 
   /** Declares and consumes the reply queue on a connection, once per connection. */
@@ -279,6 +297,23 @@ export class AmqpTransport implements Transport {
       )
     }, 250).unref()
   }
+}
+
+/**
+ * Settles as `work` does, or fails with TransportUnavailable at `deadline` (epoch ms). Work that
+ * ends later is not awaited: a message confirmed after its caller was told otherwise is a copy
+ * the caller may send again, which is better than a caller that waits without end.
+ */
+function beforeDeadline(deadline: number, work: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new TransportUnavailable('the message broker did not confirm in time')),
+      Math.max(0, deadline - Date.now()),
+    )
+  })
+  work.catch(() => undefined) // a failure after the deadline has nobody left to tell
+  return Promise.race([work, late]).finally(() => clearTimeout(timer))
 }
 
 /** Turns amqplib messages into Deliveries that ack on the channel they came from. */
