@@ -16,6 +16,7 @@ import { messagingOptions, rabbitOptions } from '../rpc/options.js'
 import type { RpcServer } from '../rpc/server.js'
 import { createTransport } from '../rpc/transport/create-transport.js'
 import type { MemoryBroker } from '../rpc/transport/memory-transport.js'
+import { DeadAgentMonitor } from '../scheduler/dead-agents.js'
 import { NetworkScheduler } from '../scheduler/network-scheduler.js'
 import { schedulerKind, schedulerOptions } from '../scheduler/options.js'
 import { redactTransportUrl } from '../rpc/transport/transport-url.js'
@@ -126,6 +127,18 @@ export async function startServerCore(options: {
     ]),
   ]
   for (const server of servers) await server.start()
+  const failover = scheduling.allow_automatic_dhcp_failover
+    ? new DeadAgentMonitor(
+        handle,
+        scheduler,
+        (networkId, host) => notifier.networkAddedToAgent(networkId, host),
+        {
+          agentDownTime: agentSettings.agentDownTime,
+          log: log.child({ component: 'failover' }),
+        },
+      )
+    : undefined
+  failover?.start()
   return {
     plugin: core,
     agents,
@@ -133,6 +146,7 @@ export async function startServerCore(options: {
     scheduler,
     messaging,
     stop: async () => {
+      await failover?.stop()
       for (const server of servers) await server.stop()
       await events.drain(10_000)
       await messaging.close()
