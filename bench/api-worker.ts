@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import pino from 'pino'
 import { createApi } from '../src/api/app.js'
+import { createAuthenticator, type AuthSettings } from '../src/api/auth/index.js'
 import { openDatabase } from '../src/db/database.js'
 import { CorePlugin } from '../src/plugin/core-plugin.js'
 
@@ -15,6 +16,8 @@ export interface ApiWorkerData {
   readonly url: string
   /** Most database connections (PostgreSQL); the shipped default is 5. */
   readonly maxPoolSize: number
+  /** The auth strategy and its options; noauth when absent. */
+  readonly auth?: AuthSettings
 }
 
 /** What the worker posts back once listening. */
@@ -32,7 +35,14 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
     maxSubnetHostRoutes: 20,
     macGenerationRetries: 16,
   })
-  const app = createApi({ plugin, log: pino({ level: 'silent' }), maxRequestBodySize: 114688 })
+  const log = pino({ level: 'silent' })
+  const authenticator = data.auth ? createAuthenticator(data.auth, log) : undefined
+  const app = createApi({
+    plugin,
+    log,
+    maxRequestBodySize: 114688,
+    ...(authenticator ? { authenticator } : {}),
+  })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const ready: ApiWorkerReady = { port: typeof address === 'object' && address ? address.port : 0 }

@@ -46,7 +46,7 @@ const rabbitOptions = {
 }
 
 /** A scratch vhost on the local broker (rabbitmqctl), removed by `drop`. */
-function scratchVhost(): { url: string; drop: () => void } {
+export function scratchVhost(): { url: string; drop: () => void } {
   const vhost = `leasehold-bench-${randomBytes(4).toString('hex')}`
   execFileSync('rabbitmqctl', ['--quiet', 'add_vhost', vhost])
   execFileSync('rabbitmqctl', [
@@ -71,7 +71,7 @@ async function measure(messaging: Messaging): Promise<Map<string, number>> {
   const server = messaging.server({ topic: 'bench', server: 'bench-host' }, [
     {
       version: '1.0',
-      orderingKey: (_method, args) => String(args['network_id']),
+      orderingKey: (method, args) => (method === 'note' ? String(args['network_id']) : undefined),
       methods: {
         echo: (_c, args) => args,
         note: () => {

@@ -3,9 +3,11 @@ import { inspect } from 'node:util'
 import { Worker } from 'node:worker_threads'
 import { openDatabase } from '../src/db/database.js'
 import { upgradeDatabase } from '../src/db/migrator.js'
+import { agentSection } from './agent.js'
 import type { ApiWorkerData, ApiWorkerReady } from './api-worker.js'
 import { createBenchClient, type BenchClient } from './http-client.js'
 import { formatTable, type Metric } from './report.js'
+import { AUTH_METRICS, benchAuth, type AuthBenchDeps } from './auth.js'
 import { BENCH_BUSES, benchRpc, RPC_METRICS } from './rpc.js'
 import { BENCH_ENGINES, createScratchDatabase, type BenchEngine } from './scratch-database.js'
 import {
@@ -20,8 +22,10 @@ import {
 /**
  * `npm run bench`: port create throughput and port list latency of the REST API, through real
  * HTTP on 127.0.0.1, on a scratch SQLite file and a scratch PostgreSQL database; then RPC call
- * latency and cast throughput on the in-process bus and RabbitMQ. Narrow the suites with
- * LEASEHOLD_BENCH_SUITES=api,rpc and the engines with LEASEHOLD_BENCH_ENGINES=sqlite,postgresql.
+ * latency and cast throughput on the in-process bus and RabbitMQ; then the DHCP agent (server and
+ * agent processes, real dnsmasq; run as root); `auth` compares port creates under Keystone
+ * auth with noauth (starts a real Keystone). Narrow the suites with
+ * LEASEHOLD_BENCH_SUITES=api,rpc,auth,agent and the engines with LEASEHOLD_BENCH_ENGINES=sqlite,postgresql.
  * Progress goes to stderr, the tables to stdout.
  */
 
@@ -76,8 +80,8 @@ interface RunningApi {
 }
 
 /** Starts the API in a worker thread over `url`; resolves once it listens. */
-async function startApi(url: string): Promise<RunningApi> {
-  const workerData: ApiWorkerData = { url, maxPoolSize: MAX_POOL_SIZE }
+async function startApi(url: string, auth?: ApiWorkerData['auth']): Promise<RunningApi> {
+  const workerData: ApiWorkerData = { url, maxPoolSize: MAX_POOL_SIZE, ...(auth ? { auth } : {}) }
   const worker = new Worker(new URL('./api-worker.js', import.meta.url), { workerData })
   let failure: unknown
   worker.on('error', (error) => (failure = error))
@@ -164,7 +168,7 @@ async function benchEngine(engine: BenchEngine): Promise<Map<string, number>> {
 
 function selectedSuites(): Set<string> {
   const named = process.env.LEASEHOLD_BENCH_SUITES
-  if (named === undefined || named.trim() === '') return new Set(['api', 'rpc'])
+  if (named === undefined || named.trim() === '') return new Set(['api', 'rpc', 'auth', 'agent'])
   return new Set(named.split(',').map((n) => n.trim().toLowerCase()))
 }
 
@@ -190,11 +194,19 @@ async function rpcSection(): Promise<string> {
   ].join('\n')
 }
 
+async function authSection(): Promise<string> {
+  const deps: AuthBenchDeps = { startApi, migrate, progress }
+  const { results, columns, note } = await benchAuth(deps)
+  return [note, '', formatTable(AUTH_METRICS, columns, results)].join('\n')
+}
+
 async function main(): Promise<void> {
   const suites = selectedSuites()
   const sections: string[] = []
   if (suites.has('api')) sections.push(await apiSection())
   if (suites.has('rpc')) sections.push(await rpcSection())
+  if (suites.has('auth')) sections.push(await authSection())
+  if (suites.has('agent')) sections.push(await agentSection(progress))
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
   process.stdout.write(
     [

@@ -5,6 +5,9 @@ import { quantile } from './report.js'
 /** Creates run as one project (noauth `X-Project-Id`), as Nova does with the user's token. */
 const AS_PROJECT = { 'x-project-id': 'b5e1c0de0000000000000000000000be' }
 
+/** Request headers that say who calls (noauth headers, or a Keystone token). */
+export type CallerHeaders = Readonly<Record<string, string>>
+
 /** Ports per bulk POST when filling the database. */
 export const BULK_BATCH = 100
 
@@ -25,12 +28,15 @@ function expectStatus(response: BenchResponse, status: number, what: string): vo
 }
 
 /** Creates the network and the /16 subnet (198.18.0.0/16) the ports go on; returns the network id. */
-export async function createNetworkWithSubnet(client: BenchClient): Promise<string> {
+export async function createNetworkWithSubnet(
+  client: BenchClient,
+  caller: CallerHeaders = AS_PROJECT,
+): Promise<string> {
   const network = await client.request(
     'POST',
     '/v2.0/networks',
     { network: { name: 'bench-net' } },
-    AS_PROJECT,
+    caller,
   )
   expectStatus(network, 201, 'create network')
   const networkId = (JSON.parse(network.text) as { network: { id: string } }).network.id
@@ -40,7 +46,7 @@ export async function createNetworkWithSubnet(client: BenchClient): Promise<stri
     {
       subnet: { network_id: networkId, ip_version: 4, cidr: '198.18.0.0/16', name: 'bench-subnet' },
     },
-    AS_PROJECT,
+    caller,
   )
   expectStatus(subnet, 201, 'create subnet')
   return networkId
@@ -67,10 +73,11 @@ async function createOne(
   client: BenchClient,
   networkId: string,
   counter: PortCounter,
+  caller: CallerHeaders,
 ): Promise<number> {
   const body = { port: portBody(networkId, counter.next()) }
   const started = performance.now()
-  const response = await client.request('POST', '/v2.0/ports', body, AS_PROJECT)
+  const response = await client.request('POST', '/v2.0/ports', body, caller)
   const elapsed = performance.now() - started
   expectStatus(response, 201, 'create port')
   return elapsed
@@ -82,10 +89,11 @@ export async function createSequentially(
   networkId: string,
   counter: PortCounter,
   count: number,
+  caller: CallerHeaders = AS_PROJECT,
 ): Promise<{ rate: number; latency: Latency }> {
   const samples: number[] = []
   const started = performance.now()
-  for (let i = 0; i < count; i++) samples.push(await createOne(client, networkId, counter))
+  for (let i = 0; i < count; i++) samples.push(await createOne(client, networkId, counter, caller))
   const seconds = (performance.now() - started) / 1000
   return { rate: count / seconds, latency: summarize(samples) }
 }
@@ -95,13 +103,13 @@ export async function createConcurrently(
   client: BenchClient,
   networkId: string,
   counter: PortCounter,
-  options: { count: number; clients: number },
+  options: { count: number; clients: number; caller?: CallerHeaders },
 ): Promise<number> {
   let claimed = 0
   const loop = async () => {
     while (claimed < options.count) {
       claimed++
-      await createOne(client, networkId, counter)
+      await createOne(client, networkId, counter, options.caller ?? AS_PROJECT)
     }
   }
   const started = performance.now()

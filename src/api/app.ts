@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import { parse as parseQueryString } from 'node:querystring'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify'
 import type { Logger } from 'pino'
+import type { RequestContext } from '../common/context.js'
 import { HttpBadRequest, ResourceNotFound } from '../common/errors.js'
+import { DEFAULT_POLICY, type Policy } from '../common/policy/index.js'
 import type { CorePlugin } from '../plugin/core-plugin.js'
 import type { NetworkCreate, NetworkUpdate } from '../plugin/networks.js'
 import type { PortCreate, PortUpdate } from '../plugin/ports.js'
 import type { SubnetCreate, SubnetUpdate } from '../plugin/subnets.js'
-import { noauthContext } from './auth.js'
+import type { Authenticator } from './auth/identity.js'
+import { noauthAuthenticator } from './auth/noauth.js'
+import { requestContext } from './auth/request-context.js'
 import { errorBody, sendError } from './faults.js'
 import { registerCollection } from './routes/resources.js'
 import { registerVersions } from './routes/versions.js'
@@ -21,6 +30,17 @@ export interface ApiOptions {
   readonly log: Logger
   /** Largest accepted request body (bytes). */
   readonly maxRequestBodySize: number
+  /** Finds the caller of each request (`auth_strategy`); noauth when absent. */
+  readonly authenticator?: Authenticator
+  /** The rules requests are judged by; Neutron's defaults when absent. */
+  readonly policy?: Policy
+}
+
+/** `GET /` (version discovery) answers without authentication, as in Neutron. */
+function isVersionDiscovery(request: FastifyRequest): boolean {
+  return (
+    (request.method === 'GET' || request.method === 'HEAD') && request.url.split('?')[0] === '/'
+  )
 }
 
 /** Builds the Neutron v2.0 REST API as a Fastify app (not yet listening). */
@@ -46,6 +66,19 @@ export function createApi(options: ApiOptions): FastifyInstance {
       throw new HttpBadRequest('Malformed request URL: it holds a NUL character')
     }
   })
+  const authenticator = options.authenticator ?? noauthAuthenticator
+  const policy = options.policy ?? DEFAULT_POLICY
+  const contexts = new WeakMap<FastifyRequest, RequestContext>()
+  app.addHook('onRequest', async (request) => {
+    if (isVersionDiscovery(request)) return
+    const identity = await authenticator.authenticate(request)
+    contexts.set(request, requestContext(identity, policy, request.id))
+  })
+  const contextOf = (request: FastifyRequest): RequestContext => {
+    const context = contexts.get(request)
+    if (context === undefined) throw new Error(`request ${request.id} has no context`)
+    return context
+  }
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-openstack-request-id', request.id)
   })
@@ -81,7 +114,7 @@ export function createApi(options: ApiOptions): FastifyInstance {
         delete: (c, id, rev) => plugin.networks.delete(c, id, rev),
       },
     },
-    noauthContext,
+    contextOf,
   )
   registerCollection(
     app,
@@ -97,7 +130,7 @@ export function createApi(options: ApiOptions): FastifyInstance {
         delete: (c, id, rev) => plugin.subnets.delete(c, id, rev),
       },
     },
-    noauthContext,
+    contextOf,
   )
   registerCollection(
     app,
@@ -113,7 +146,7 @@ export function createApi(options: ApiOptions): FastifyInstance {
         delete: (c, id, rev) => plugin.ports.delete(c, id, rev),
       },
     },
-    noauthContext,
+    contextOf,
   )
   return app
 }

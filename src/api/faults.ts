@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { NeutronError } from '../common/errors.js'
+import { AuthenticationRequired } from './auth/identity.js'
 
 /** The body every error has: Neutron's `{"NeutronError": {type, message, detail}}`. */
 export function errorBody(type: string, message: string, detail = '') {
@@ -7,6 +8,7 @@ export function errorBody(type: string, message: string, detail = '') {
 }
 
 const INTERNAL = 'Request Failed: internal server error while processing your request.'
+const UNAUTHORIZED = 'The request you have made requires authentication.'
 
 /** Maps errors from routes, parsers and the plugin to Neutron's status codes and bodies. */
 export function sendError(
@@ -14,6 +16,13 @@ export function sendError(
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
+  if (error instanceof AuthenticationRequired) {
+    request.log.debug({ request_id: request.id, reason: error.reason }, 'not authenticated')
+    return reply
+      .code(401)
+      .header('www-authenticate', error.challenge)
+      .send(errorBody('HTTPUnauthorized', UNAUTHORIZED))
+  }
   if (error instanceof NeutronError) {
     return reply.code(error.status).send(errorBody(error.type, error.message, error.detail))
   }

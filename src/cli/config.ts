@@ -1,8 +1,10 @@
 import { loadConfig, renderSample, type Config, type SampleEntry } from '../common/config/index.js'
 import { ConfigError } from '../common/errors.js'
 import { parseMac } from '../common/net/mac.js'
-import { apiOptions } from '../api/options.js'
+import { apiOptions, keystoneAuthtokenOptions } from '../api/options.js'
+import { policyOptions } from '../common/policy/index.js'
 import { databaseOptions } from '../db/options.js'
+import { agentSectionOptions, dhcpAgentOptions } from '../agent/options.js'
 import { notifierOptions } from '../notifier/options.js'
 import { agentServerOptions } from '../plugin/agent-options.js'
 import { pluginOptions } from '../plugin/options.js'
@@ -19,8 +21,12 @@ export const optionTables: readonly SampleEntry[] = [
   { namespace: 'leasehold.agents', group: agentServerOptions },
   { namespace: 'leasehold.notifier', group: notifierOptions },
   { namespace: 'leasehold.scheduler', group: schedulerOptions },
+  { namespace: 'leasehold.dhcp_agent', group: dhcpAgentOptions },
+  { namespace: 'leasehold.dhcp_agent.agent', group: agentSectionOptions },
   { namespace: 'oslo.messaging', group: messagingOptions },
   { namespace: 'oslo.messaging.rabbit', group: rabbitOptions },
+  { namespace: 'keystonemiddleware.auth_token', group: keystoneAuthtokenOptions },
+  { namespace: 'oslo.policy', group: policyOptions },
 ]
 
 /** The sample configuration file, generated from the option tables. */

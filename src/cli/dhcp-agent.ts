@@ -1,10 +1,11 @@
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { isAbsolute, resolve } from 'node:path'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { DhcpAgent } from '../agent/dhcp-agent.js'
 import { agentSectionOptions, dhcpAgentOptions } from '../agent/options.js'
 import type { Config } from '../common/config/index.js'
+import { ConfigError } from '../common/errors.js'
 import { DnsmasqDriver } from '../drivers/dhcp/dnsmasq/dnsmasq-driver.js'
 import { LinuxBridgeDriver } from '../drivers/interface/linux-bridge-driver.js'
 import { ProcessMonitor } from '../drivers/process/process-monitor.js'
@@ -43,6 +44,21 @@ export function agentPrerequisiteProblem(): string | undefined {
   return undefined
 }
 
+/**
+ * dnsmasq drops root after start and rereads its files as an unprivileged user, so every
+ * directory above dhcp_confs must be searchable by others; say so plainly instead of serving
+ * no leases.
+ */
+export function unreachableByDnsmasq(dhcpConfs: string): string | undefined {
+  let dir = dhcpConfs
+  for (;;) {
+    const parent = dirname(dir)
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) return dir
+    if (parent === dir) return undefined
+    dir = parent
+  }
+}
+
 /** The agent's host name: `[DEFAULT] host`, or the system's. */
 export function agentHost(config: Config): string {
   return config.group(commonOptions).host || hostname()
@@ -60,6 +76,12 @@ export async function startDhcpAgent(
   const dhcpConfs = isAbsolute(options.dhcp_confs)
     ? options.dhcp_confs
     : resolve(options.dhcp_confs)
+  const closed = unreachableByDnsmasq(dhcpConfs)
+  if (closed) {
+    throw new ConfigError(
+      `dnsmasq cannot read its files under dhcp_confs ${dhcpConfs}: ${closed} is not searchable by other users (chmod o+x ${closed}, or set state_path/dhcp_confs elsewhere)`,
+    )
+  }
   const agentLog = log.child({ component: 'dhcp-agent' })
   const monitor = new ProcessMonitor({
     intervalSeconds: section.check_child_processes_interval,

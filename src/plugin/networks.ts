@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { sql, type Expression, type SqlBool } from 'kysely'
 import { isAdminOrOwner, type RequestContext } from '../common/context.js'
-import { NetworkInUse, NetworkNotFound, PolicyNotAuthorized } from '../common/errors.js'
+import { NetworkInUse, NetworkNotFound } from '../common/errors.js'
+import {
+  attributesSetOnCreate,
+  authorize,
+  filterAuthorized,
+  isAuthorized,
+} from '../common/policy/index.js'
 import { AUTO_DELETE_PORT_OWNERS, type Network } from '../common/resources.js'
 import type { DatabaseHandle } from '../db/database.js'
 import { fromBool, toBool, type Executor } from '../db/schema.js'
@@ -14,6 +20,7 @@ import { noopEventSink, publishAll, type ResourceEventSink } from '../notifier/r
 import { listPage, type ListQuery, type ListableResource } from './list-spec.js'
 import { deleteNetworkCascade } from './network-cascade.js'
 import type { PluginOptions } from './plugin-options.js'
+import { networkTarget, resourceTarget, viewTarget } from './policy-targets.js'
 import { checkRevision } from './revision.js'
 import { inTransaction } from './transaction.js'
 import { standardView } from './views.js'
@@ -48,7 +55,7 @@ const listable: ListableResource = {
   idColumn: 'networks.id',
 }
 
-/** The condition "the caller may see this network". */
+/** The database scope of a caller's networks (Neutron's model query): its own and shared ones. */
 export function networkVisibleTo(context: RequestContext): Expression<SqlBool> | undefined {
   if (context.isAdmin) return undefined
   return sql<SqlBool>`(networks.project_id = ${context.projectId ?? ''} or networks.shared = ${1})`
@@ -98,23 +105,20 @@ export class NetworkService {
     }))
   }
 
-  /** Finds a network the caller may see, or throws NetworkNotFound. */
+  /** Finds a network the caller may see (its scope and `get_network`), or throws NetworkNotFound. */
   async visible(
     db: Executor,
     context: RequestContext,
     networkId: string,
   ): Promise<networksTable.NetworkRow> {
     const row = await networksTable.findNetwork(db, networkId)
-    if (!row || !(isAdminOrOwner(context, row.project_id) || toBool(row.shared))) {
-      throw new NetworkNotFound(networkId)
-    }
+    if (!row || !isVisible(context, row)) throw new NetworkNotFound(networkId)
     return row
   }
 
   /** Creates a network. */
   async create(context: RequestContext, input: NetworkCreate): Promise<Network> {
-    if (input.shared === true && !context.isAdmin)
-      throw new PolicyNotAuthorized('create_network:shared')
+    authorizeCreate(context, input)
     const network = await inTransaction(this.handle, async (trx) => {
       const id = await this.insert(trx, input)
       return this.show(trx, context, id)
@@ -125,9 +129,7 @@ export class NetworkService {
 
   /** Creates several networks in one transaction (bulk POST). */
   async createBulk(context: RequestContext, inputs: readonly NetworkCreate[]): Promise<Network[]> {
-    if (inputs.some((i) => i.shared === true) && !context.isAdmin) {
-      throw new PolicyNotAuthorized('create_network:shared')
-    }
+    for (const input of inputs) authorizeCreate(context, input)
     const networks = await inTransaction(this.handle, async (trx) => {
       const ids: string[] = []
       for (const input of inputs) ids.push(await this.insert(trx, input))
@@ -193,10 +195,13 @@ export class NetworkService {
       fetch: (spec) => networksTable.listNetworks(db, spec),
       views: (rows) => this.views(db, rows),
     })
-    return filterSpecial(views, query)
+    // A view has `tenant_id` and a boolean `shared` already.
+    return filterAuthorized(context, 'get_network', filterSpecial(views, query), (v) =>
+      viewTarget(v, undefined),
+    )
   }
 
-  /** Changes a network. Only its owner (or an admin) may; `shared` is admin-only. */
+  /** Changes a network, as `update_network` (and `update_network:shared`, ...) allow. */
   async update(
     context: RequestContext,
     networkId: string,
@@ -204,9 +209,8 @@ export class NetworkService {
     expectedRevision?: number,
   ): Promise<Network> {
     const { network, original } = await inTransaction(this.handle, async (trx) => {
-      const row = await this.owned(trx, context, networkId, 'update_network')
-      if (input.shared !== undefined && !context.isAdmin)
-        throw new PolicyNotAuthorized('update_network:shared')
+      const row = await this.lockVisible(trx, context, networkId)
+      authorize(context, 'update_network', { ...networkTarget(row), ...input }, input)
       checkRevision(row.revision_number, expectedRevision)
       const [before] = await this.views(trx, [row])
       if (!before) throw new NetworkNotFound(networkId)
@@ -235,7 +239,8 @@ export class NetworkService {
     expectedRevision?: number,
   ): Promise<void> {
     const events = await inTransaction(this.handle, async (trx) => {
-      const row = await this.owned(trx, context, networkId, 'delete_network')
+      const row = await this.lockVisible(trx, context, networkId)
+      authorize(context, 'delete_network', networkTarget(row))
       checkRevision(row.revision_number, expectedRevision)
       if ((await countPortsExceptOwners(trx, networkId, AUTO_DELETE_PORT_OWNERS)) > 0) {
         throw new NetworkInUse(networkId)
@@ -259,19 +264,31 @@ export class NetworkService {
     return ((await subnetIdsByNetwork(db, [networkId])).get(networkId) ?? []).length > 0
   }
 
-  /** A network the caller may change: 404 when hidden, 403 when only visible (shared). */
-  async owned(
+  /**
+   * A network the caller may see, locked for the transaction; 404 when hidden. What the caller
+   * may do with it (403) is the policy's to say.
+   */
+  async lockVisible(
     db: Executor,
     context: RequestContext,
     networkId: string,
-    action: string,
   ): Promise<networksTable.NetworkRow> {
     const row = await networksTable.lockNetwork(db, networkId, this.handle.traits.supportsRowLocks)
-    if (!row) throw new NetworkNotFound(networkId)
-    if (isAdminOrOwner(context, row.project_id)) return row
-    if (toBool(row.shared)) throw new PolicyNotAuthorized(action)
-    throw new NetworkNotFound(networkId)
+    if (!row || !isVisible(context, row)) throw new NetworkNotFound(networkId)
+    return row
   }
+}
+
+/** Whether the caller sees a network: in its scope, and `get_network` allows it. */
+function isVisible(context: RequestContext, row: networksTable.NetworkRow): boolean {
+  const inScope = isAdminOrOwner(context, row.project_id) || toBool(row.shared)
+  return inScope && isAuthorized(context, 'get_network', networkTarget(row))
+}
+
+/** `create_network` and the rules of the attributes it sets (`create_network:shared`). */
+function authorizeCreate(context: RequestContext, input: NetworkCreate): void {
+  const target = { ...resourceTarget(input), shared: input.shared ?? false }
+  authorize(context, 'create_network', target, attributesSetOnCreate('network', input))
 }
 
 /** Filters on attributes that are not plain columns, applied to the views. */

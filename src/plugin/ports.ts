@@ -1,7 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { sql, type Expression, type SqlBool } from 'kysely'
 import { isAdminOrOwner, type RequestContext } from '../common/context.js'
-import { MacAddressInUse, PolicyNotAuthorized, PortNotFound } from '../common/errors.js'
+import { MacAddressInUse, PortNotFound } from '../common/errors.js'
+import {
+  attributesSetOnCreate,
+  authorize,
+  filterAuthorized,
+  isAuthorized,
+  type PolicyTarget,
+} from '../common/policy/index.js'
 import { generateMac } from '../common/net/mac.js'
 import { DEVICE_OWNER_DHCP, type FixedIp, type Port } from '../common/resources.js'
 import type { DatabaseHandle } from '../db/database.js'
@@ -27,6 +34,7 @@ import { listPage, type ListQuery, type ListableResource } from './list-spec.js'
 import type { NetworkService } from './networks.js'
 import { mergeExtraDhcpOpts, type ExtraDhcpOptRequest } from './extra-dhcp-opts.js'
 import type { PluginOptions } from './plugin-options.js'
+import { networkFactsOf, networkFields, viewTarget, type NetworkFacts } from './policy-targets.js'
 import { checkRevision } from './revision.js'
 import { inTransaction } from './transaction.js'
 import { standardView } from './views.js'
@@ -70,7 +78,7 @@ const listable: ListableResource = {
   idColumn: 'ports.id',
 }
 
-/** Ports the caller sees: its own, and every port on networks it owns. */
+/** The database scope of a caller's ports: its own, and every port on networks it owns. */
 function portVisibleTo(context: RequestContext): Expression<SqlBool> | undefined {
   if (context.isAdmin) return undefined
   const project = context.projectId ?? ''
@@ -148,21 +156,30 @@ export class PortService {
     }))
   }
 
+  /** A port the caller may see (its scope and `get_port`) with its network, or PortNotFound. */
+  private async visibleWithNetwork(
+    db: Executor,
+    context: RequestContext,
+    portId: string,
+  ): Promise<{ row: portsTable.PortRow; network: NetworkFacts | undefined }> {
+    const row = await portsTable.findPort(db, portId)
+    if (!row) throw new PortNotFound(portId)
+    const network = (await networkFactsOf(db, [row.network_id])).get(row.network_id)
+    const inScope =
+      isAdminOrOwner(context, row.project_id) ||
+      (network !== undefined && isAdminOrOwner(context, network.project_id))
+    if (inScope && isAuthorized(context, 'get_port', portTarget(row, network))) {
+      return { row, network }
+    }
+    throw new PortNotFound(portId)
+  }
+
   private async visible(
     db: Executor,
     context: RequestContext,
     portId: string,
   ): Promise<portsTable.PortRow> {
-    const row = await portsTable.findPort(db, portId)
-    if (!row) throw new PortNotFound(portId)
-    if (isAdminOrOwner(context, row.project_id)) return row
-    const network = await db
-      .selectFrom('networks')
-      .select('project_id')
-      .where('id', '=', row.network_id)
-      .executeTakeFirst()
-    if (network && isAdminOrOwner(context, network.project_id)) return row
-    throw new PortNotFound(portId)
+    return (await this.visibleWithNetwork(db, context, portId)).row
   }
 
   /** One port as the caller sees it. */
@@ -181,7 +198,7 @@ export class PortService {
   async list(context: RequestContext, query: ListQuery): Promise<Port[]> {
     const db = this.handle.db
     const visibility = portVisibleTo(context)
-    return listPage({
+    const ports = await listPage({
       query,
       resource: listable,
       conditions: [
@@ -192,6 +209,13 @@ export class PortService {
       fetch: (spec) => portsTable.listPorts(db, spec),
       views: (rows) => this.views(db, rows),
     })
+    const networks = await networkFactsOf(
+      db,
+      ports.map((p) => p.network_id),
+    )
+    return filterAuthorized(context, 'get_port', ports, (p) =>
+      viewTarget(p, networks.get(p.network_id)),
+    )
   }
 
   /** Creates ports in one transaction (one for a single POST, several for bulk). */
@@ -215,23 +239,6 @@ export class PortService {
     return ports
   }
 
-  private checkCreatePolicy(
-    context: RequestContext,
-    input: PortCreate,
-    networkOwner: boolean,
-  ): void {
-    if (context.isAdmin) return
-    if (input['binding:host_id'] !== undefined)
-      throw new PolicyNotAuthorized('create_port:binding:host_id')
-    if (networkOwner) return
-    if (input.mac_address !== undefined) throw new PolicyNotAuthorized('create_port:mac_address')
-    if (input.fixed_ips?.some((f) => f.ip_address !== undefined)) {
-      throw new PolicyNotAuthorized('create_port:fixed_ips:ip_address')
-    }
-    if (input.device_owner.startsWith('network:'))
-      throw new PolicyNotAuthorized('create_port:device_owner')
-  }
-
   private async uniqueMac(
     trx: Executor,
     networkId: string,
@@ -253,7 +260,12 @@ export class PortService {
 
   private async insert(trx: Executor, context: RequestContext, input: PortCreate): Promise<string> {
     const network = await this.networks.visible(trx, context, input.network_id)
-    this.checkCreatePolicy(context, input, isAdminOrOwner(context, network.project_id))
+    authorize(
+      context,
+      'create_port',
+      portTarget(input, network),
+      attributesSetOnCreate('port', input),
+    )
     const mac = await this.uniqueMac(trx, input.network_id, input.mac_address)
     const subnets = await ipamSubnetsOf(trx, input.network_id)
     const fixedIps = await addressesForPort(trx, {
@@ -307,7 +319,7 @@ export class PortService {
       const row = await this.visible(trx, context, portId)
       checkRevision(row.revision_number, expectedRevision)
       const network = await this.networks.visible(trx, context, row.network_id)
-      this.checkUpdatePolicy(context, input, isAdminOrOwner(context, network.project_id))
+      authorize(context, 'update_port', { ...portTarget(row, network), ...input }, input)
       const current = (await this.views(trx, [row]))[0]
       if (!current) throw new PortNotFound(portId)
       let mac = current.mac_address
@@ -350,21 +362,6 @@ export class PortService {
     return port
   }
 
-  private checkUpdatePolicy(
-    context: RequestContext,
-    input: PortUpdate,
-    networkOwner: boolean,
-  ): void {
-    if (context.isAdmin) return
-    if (input['binding:host_id'] !== undefined)
-      throw new PolicyNotAuthorized('update_port:binding:host_id')
-    if (input.mac_address !== undefined) throw new PolicyNotAuthorized('update_port:mac_address')
-    if (networkOwner) return
-    if (input.fixed_ips !== undefined) throw new PolicyNotAuthorized('update_port:fixed_ips')
-    if (input.device_owner?.startsWith('network:'))
-      throw new PolicyNotAuthorized('update_port:device_owner')
-  }
-
   /** Replaces a port's fixed IPs: kept ones stay, missing ones are released, new ones allocated. */
   private async replaceFixedIps(
     trx: Executor,
@@ -397,7 +394,8 @@ export class PortService {
   /** Deletes a port and releases its addresses. */
   async delete(context: RequestContext, portId: string, expectedRevision?: number): Promise<void> {
     const deleted = await inTransaction(this.handle, async (trx) => {
-      const row = await this.visible(trx, context, portId)
+      const { row, network } = await this.visibleWithNetwork(trx, context, portId)
+      authorize(context, 'delete_port', portTarget(row, network))
       checkRevision(row.revision_number, expectedRevision)
       const held = (await allocationsByPort(trx, [portId])).get(portId) ?? []
       await portsTable.deletePort(trx, portId)
@@ -407,6 +405,16 @@ export class PortService {
     })
     await this.events.publish({ type: 'port.delete', port: deleted })
   }
+}
+
+/** A port's policy target: its attributes (`binding:host_id` as the view names it) and its network's. */
+function portTarget(
+  port: object & { project_id?: string | null; host?: string | null },
+  network: NetworkFacts | undefined,
+): PolicyTarget {
+  const target: Record<string, unknown> = { ...port, tenant_id: port.project_id ?? null }
+  if (port.host !== undefined) target['binding:host_id'] = port.host ?? ''
+  return Object.assign(target, networkFields(network))
 }
 
 /**

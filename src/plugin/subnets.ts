@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { sql, type Expression, type SqlBool } from 'kysely'
 import { isAdminOrOwner, type RequestContext } from '../common/context.js'
 import { GatewayIpInUse, SubnetInUse, SubnetNotFound } from '../common/errors.js'
+import {
+  attributesSetOnCreate,
+  authorize,
+  filterAuthorized,
+  isAuthorized,
+  type PolicyTarget,
+} from '../common/policy/index.js'
 import { eui64Address } from '../common/net/mac.js'
 import { formatIp, ipFromValue, parseIp } from '../common/net/ip.js'
 import {
@@ -35,6 +42,13 @@ import {
 import { listPage, type ListQuery, type ListableResource } from './list-spec.js'
 import type { NetworkService } from './networks.js'
 import type { PluginOptions } from './plugin-options.js'
+import {
+  networkFactsOf,
+  networkFields,
+  resourceTarget,
+  viewTarget,
+  type NetworkFacts,
+} from './policy-targets.js'
 import { checkRevision } from './revision.js'
 import * as rules from './subnet-rules.js'
 import { inTransaction } from './transaction.js'
@@ -80,6 +94,7 @@ const listable: ListableResource = {
   idColumn: 'subnets.id',
 }
 
+/** The database scope of a caller's subnets: its own, and those on shared networks. */
 function subnetVisibleTo(context: RequestContext): Expression<SqlBool> | undefined {
   if (context.isAdmin) return undefined
   return sql<SqlBool>`(subnets.project_id = ${context.projectId ?? ''} or exists (select 1 from networks where networks.id = subnets.network_id and networks.shared = ${1}))`
@@ -135,6 +150,7 @@ export class SubnetService {
     }))
   }
 
+  /** A subnet the caller may see (its scope and `get_subnet`), or SubnetNotFound. */
   private async visible(
     db: Executor,
     context: RequestContext,
@@ -142,13 +158,10 @@ export class SubnetService {
   ): Promise<subnetsTable.SubnetRow> {
     const row = await subnetsTable.findSubnet(db, subnetId)
     if (!row) throw new SubnetNotFound(subnetId)
-    if (isAdminOrOwner(context, row.project_id)) return row
-    const network = await db
-      .selectFrom('networks')
-      .select('shared')
-      .where('id', '=', row.network_id)
-      .executeTakeFirst()
-    if (network && toBool(network.shared)) return row
+    const network = (await networkFactsOf(db, [row.network_id])).get(row.network_id)
+    const inScope =
+      isAdminOrOwner(context, row.project_id) || (network !== undefined && toBool(network.shared))
+    if (inScope && isAuthorized(context, 'get_subnet', subnetTarget(row, network))) return row
     throw new SubnetNotFound(subnetId)
   }
 
@@ -168,7 +181,7 @@ export class SubnetService {
   async list(context: RequestContext, query: ListQuery): Promise<Subnet[]> {
     const db = this.handle.db
     const visibility = subnetVisibleTo(context)
-    return listPage({
+    const subnets = await listPage({
       query,
       resource: listable,
       conditions: visibility ? [visibility] : [],
@@ -176,6 +189,13 @@ export class SubnetService {
       fetch: (spec) => subnetsTable.listSubnets(db, spec),
       views: (rows) => this.views(db, rows),
     })
+    const networks = await networkFactsOf(
+      db,
+      subnets.map((s) => s.network_id),
+    )
+    return filterAuthorized(context, 'get_subnet', subnets, (s) =>
+      viewTarget(s, networks.get(s.network_id)),
+    )
   }
 
   /** Creates subnets in one transaction (one for a single POST, several for bulk). */
@@ -197,7 +217,13 @@ export class SubnetService {
     context: RequestContext,
     input: SubnetCreate,
   ): Promise<string> {
-    const network = await this.networks.owned(trx, context, input.network_id, 'create_subnet')
+    const network = await this.networks.lockVisible(trx, context, input.network_id)
+    authorize(
+      context,
+      'create_subnet',
+      subnetTarget(input, network),
+      attributesSetOnCreate('subnet', input),
+    )
     const id = randomUUID()
     const cidr = rules.mustParseCidr(input.cidr)
     rules.checkCidrVersion(cidr, input.ip_version)
@@ -308,7 +334,8 @@ export class SubnetService {
   ): Promise<Subnet> {
     const { subnet, original } = await inTransaction(this.handle, async (trx) => {
       const row = await this.visible(trx, context, subnetId)
-      await this.networks.owned(trx, context, row.network_id, 'update_subnet')
+      const network = await this.networks.lockVisible(trx, context, row.network_id)
+      authorize(context, 'update_subnet', { ...subnetTarget(row, network), ...input }, input)
       checkRevision(row.revision_number, expectedRevision)
       const current = (await this.views(trx, [row]))[0]
       if (!current) throw new SubnetNotFound(subnetId)
@@ -407,7 +434,8 @@ export class SubnetService {
   ): Promise<void> {
     const deleted = await inTransaction(this.handle, async (trx) => {
       const row = await this.visible(trx, context, subnetId)
-      const network = await this.networks.owned(trx, context, row.network_id, 'delete_subnet')
+      const network = await this.networks.lockVisible(trx, context, row.network_id)
+      authorize(context, 'delete_subnet', subnetTarget(row, network))
       checkRevision(row.revision_number, expectedRevision)
       const auto = rules.isAutoAddressMode(row.ipv6_address_mode as Ipv6Mode | null)
       const holders = await trx
@@ -427,6 +455,14 @@ export class SubnetService {
     })
     await this.events.publish({ type: 'subnet.delete', subnet: deleted })
   }
+}
+
+/** A subnet's policy target: its attributes and its network's owner and `shared` flag. */
+function subnetTarget(
+  subnet: object & { project_id?: string | null },
+  network: NetworkFacts | undefined,
+): PolicyTarget {
+  return Object.assign(resourceTarget(subnet), networkFields(network))
 }
 
 /** Orders pools by their first address, so that every engine lists them alike. */

@@ -1,6 +1,6 @@
 import { cleanupAgentState } from './agent-state.js'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,6 +31,8 @@ export interface LeaseholdUp {
   stop(): Promise<number | null>
   /** Stops with SIGTERM and leaves the state directory. */
   stopKeepingState(): Promise<number | null>
+  /** Kills the process with SIGKILL (no clean stop) and leaves the state directory. */
+  kill(): Promise<void>
 }
 
 /** Starts `bin/leasehold up` on a free port and waits until it answers `GET /`. */
@@ -49,6 +51,8 @@ export async function startLeasehold(
   const given = extraArgs.indexOf('--state-path')
   const stateDir =
     given >= 0 ? (extraArgs[given + 1] ?? '') : mkdtempSync(join(tmpdir(), 'leasehold-up-'))
+  // dnsmasq drops root and must still read the agent's files under the state directory.
+  chmodSync(stateDir, 0o755)
   const stateArgs = given >= 0 ? [] : ['--state-path', stateDir]
   const port = await freePort()
   let output = ''
@@ -95,6 +99,10 @@ export async function startLeasehold(
       cleanupAgentState(join(stateDir, 'dhcp'))
       rmSync(stateDir, { recursive: true, force: true })
       return code
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      await exited
     },
     async stopKeepingState() {
       if (child.exitCode === null) child.kill('SIGTERM')

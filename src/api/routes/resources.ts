@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RequestContext } from '../../common/context.js'
 import { HttpBadRequest, ResourceBadRequest } from '../../common/errors.js'
+import { attributeFilter } from '../../common/policy/index.js'
 import type { ListQuery } from '../../plugin/list-spec.js'
 import { parseListQuery, selectFields, type RawQuery } from '../list-params.js'
 import {
@@ -88,6 +89,16 @@ function pageLinks(
   return links
 }
 
+/** Drops the attributes the caller's `get_<resource>:<attribute>` rules hide (Neutron's after hook). */
+function visibleAttributes<T extends object>(
+  context: RequestContext,
+  singular: string,
+  items: readonly T[],
+): T[] {
+  const filter = attributeFilter(context, singular)
+  return filter === undefined ? [...items] : items.map(filter)
+}
+
 /** Registers list, create, show, update and delete for a collection. */
 export function registerCollection<T extends { id: string }>(
   app: FastifyInstance,
@@ -99,8 +110,10 @@ export function registerCollection<T extends { id: string }>(
 
   app.get(path, async (request) => {
     const query = parseListQuery(request.query as RawQuery)
-    const items = await service.list(contextOf(request), query)
-    const body: Record<string, unknown> = { [plural]: selectFields(items, query.fields) }
+    const context = contextOf(request)
+    const items = await service.list(context, query)
+    const shown = selectFields(visibleAttributes(context, singular, items), query.fields)
+    const body: Record<string, unknown> = { [plural]: shown }
     const links = pageLinks(request, plural, items, query)
     if (links && links.length > 0) body[`${plural}_links`] = links
     return body
@@ -124,7 +137,7 @@ export function registerCollection<T extends { id: string }>(
       resolveProject(out, context)
       return out
     })
-    const created = await service.create(context, prepared)
+    const created = visibleAttributes(context, singular, await service.create(context, prepared))
     reply.code(201)
     return items === undefined ? { [singular]: created[0] } : { [plural]: created }
   })
@@ -132,8 +145,9 @@ export function registerCollection<T extends { id: string }>(
   app.get(`${path}/:id`, async (request) => {
     const { id } = request.params as { id: string }
     const fields = parseListQuery(request.query as RawQuery).fields
-    const item = await service.get(contextOf(request), id)
-    return { [singular]: selectFields([item], fields)[0] }
+    const context = contextOf(request)
+    const item = await service.get(context, id)
+    return { [singular]: selectFields(visibleAttributes(context, singular, [item]), fields)[0] }
   })
 
   app.put(`${path}/:id`, async (request) => {
@@ -143,8 +157,9 @@ export function registerCollection<T extends { id: string }>(
       throw new HttpBadRequest(`Unable to find '${singular}' in request body`)
     }
     const changes = prepareUpdate(attributes, body[singular])
-    const item = await service.update(contextOf(request), id, changes, expectedRevision(request))
-    return { [singular]: item }
+    const context = contextOf(request)
+    const item = await service.update(context, id, changes, expectedRevision(request))
+    return { [singular]: visibleAttributes(context, singular, [item])[0] }
   })
 
   app.delete(`${path}/:id`, async (request, reply) => {
