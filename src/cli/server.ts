@@ -53,6 +53,8 @@ export async function runServer(
   config: Config,
   mode: { allInOne: boolean; configFiles: readonly string[] },
 ): Promise<number> {
+  // Listen for the stop signal first: a SIGTERM during start-up still ends in a clean stop.
+  const stopSignal = untilSignal()
   const common = config.group(commonOptions)
   const log = createRootLogger({ debug: common.debug })
   for (const name of config.unknown) log.debug({ option: name }, 'ignoring unknown option')
@@ -117,7 +119,7 @@ export async function runServer(
     'leasehold API listening',
   )
   const agent = mode.allInOne ? await startEmbeddedAgent(config, log, broker) : undefined
-  const signal = await untilSignal()
+  const signal = await stopSignal
   log.info({ signal }, 'stopping')
   await agent?.stop()
   await app.close()
