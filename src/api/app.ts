@@ -18,6 +18,7 @@ import type { Authenticator } from './auth/identity.js'
 import { noauthAuthenticator } from './auth/noauth.js'
 import { requestContext } from './auth/request-context.js'
 import { errorBody, sendError } from './faults.js'
+import { registerAgentRoutes, type AgentRouteDeps } from './routes/agents.js'
 import { registerCollection } from './routes/resources.js'
 import { registerVersions } from './routes/versions.js'
 import { networkAttributes } from './schemas/networks.js'
@@ -34,6 +35,8 @@ export interface ApiOptions {
   readonly authenticator?: Authenticator
   /** The rules requests are judged by; Neutron's defaults when absent. */
   readonly policy?: Policy
+  /** The agent and dhcp_agent_scheduler extensions' services; those routes exist only with them. */
+  readonly agentRoutes?: AgentRouteDeps
 }
 
 /** `GET /` (version discovery) answers without authentication, as in Neutron. */
@@ -98,7 +101,7 @@ export function createApi(options: ApiOptions): FastifyInstance {
     const error = new ResourceNotFound()
     return reply.code(404).send(errorBody(error.type, error.message))
   })
-  registerVersions(app)
+  registerVersions(app, { agents: options.agentRoutes !== undefined })
   const { plugin } = options
   registerCollection(
     app,
@@ -148,5 +151,6 @@ export function createApi(options: ApiOptions): FastifyInstance {
     },
     contextOf,
   )
+  if (options.agentRoutes) registerAgentRoutes(app, options.agentRoutes, contextOf)
   return app
 }

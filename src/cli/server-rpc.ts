@@ -8,6 +8,7 @@ import { OrderedEventSink } from '../notifier/ordered-sink.js'
 import { agentServerOptions, agentSettingsFrom } from '../plugin/agent-options.js'
 import { AgentService } from '../plugin/agents.js'
 import { CorePlugin } from '../plugin/core-plugin.js'
+import { DhcpAgentScheduling } from '../plugin/dhcp-agent-scheduling.js'
 import { pluginOptions } from '../plugin/options.js'
 import { createAgentsRpcCallback } from '../plugin/rpc/agents-rpc-callback.js'
 import { createDhcpRpcCallback } from '../plugin/rpc/dhcp-rpc-callback.js'
@@ -29,6 +30,8 @@ export const REPORTS_TOPIC = 'q-reports-plugin'
 export interface ServerCore {
   readonly plugin: CorePlugin
   readonly agents: AgentService
+  /** Agent updates/deletes and manual network ↔ DHCP agent bindings (the REST extensions). */
+  readonly agentAdmin: DhcpAgentScheduling
   readonly notifier: DhcpAgentNotifier
   readonly scheduler: NetworkScheduler
   readonly messaging: Messaging
@@ -139,9 +142,14 @@ export async function startServerCore(options: {
       )
     : undefined
   failover?.start()
+  const agentAdmin = new DhcpAgentScheduling(handle, agents, core, notifier, {
+    enableServicesOnAgentsWithAdminStateDown:
+      agentSettings.enableServicesOnAgentsWithAdminStateDown,
+  })
   return {
     plugin: core,
     agents,
+    agentAdmin,
     notifier,
     scheduler,
     messaging,

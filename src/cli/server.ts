@@ -104,6 +104,7 @@ export async function runServer(
     maxRequestBodySize: api.max_request_body_size,
     authenticator,
     policy,
+    agentRoutes: { agents: server.agents, agentAdmin: server.agentAdmin },
   })
   await app.listen({ host: api.bind_host, port: api.bind_port })
   const address = app.server.address()

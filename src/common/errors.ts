@@ -334,3 +334,36 @@ export class ProcessDied extends Error {
     this.name = 'ProcessDied'
   }
 }
+
+/** An agent asked to host a network is no DHCP agent, or is disabled (Neutron: 404). */
+export class InvalidDHCPAgent extends NotFound {
+  constructor(readonly agentId: string) {
+    super('InvalidDHCPAgent', `Agent ${agentId} is not a valid DHCP Agent or has been disabled.`)
+  }
+}
+
+/** A network is bound to a DHCP agent already. */
+export class NetworkHostedByDHCPAgent extends Conflict {
+  constructor(
+    readonly networkId: string,
+    readonly agentId: string,
+  ) {
+    super(
+      'NetworkHostedByDHCPAgent',
+      `The network ${networkId} has been already hosted by the DHCP Agent ${agentId}.`,
+    )
+  }
+}
+
+/** A network to remove from a DHCP agent is not bound to it. */
+export class NetworkNotHostedByDhcpAgent extends Conflict {
+  constructor(
+    readonly networkId: string,
+    readonly agentId: string,
+  ) {
+    super(
+      'NetworkNotHostedByDhcpAgent',
+      `The network ${networkId} is not hosted by the DHCP Agent ${agentId}.`,
+    )
+  }
+}

@@ -147,6 +147,29 @@ export class AgentService {
     return this.view(row)
   }
 
+  /** Sets an agent's admin_state_up and/or description; returns the agent as it was before. */
+  async update(
+    agentId: string,
+    changes: { admin_state_up?: boolean; description?: string | null },
+  ): Promise<{ before: Agent; after: Agent }> {
+    const row = await agentsTable.findAgent(this.handle.db, agentId)
+    if (!row) throw new AgentNotFound(agentId)
+    await agentsTable.updateAgent(this.handle.db, agentId, {
+      ...(changes.admin_state_up === undefined
+        ? {}
+        : { admin_state_up: fromBool(changes.admin_state_up) }),
+      ...(changes.description === undefined ? {} : { description: changes.description }),
+    })
+    return { before: this.view(row), after: await this.get(agentId) }
+  }
+
+  /** Deletes an agent (its network bindings cascade), or AgentNotFound. */
+  async delete(agentId: string): Promise<void> {
+    if (!(await agentsTable.deleteAgent(this.handle.db, agentId))) {
+      throw new AgentNotFound(agentId)
+    }
+  }
+
   /** Agents filtered (including the computed `alive`), sorted and paged like other lists. */
   async list(query: ListQuery): Promise<Agent[]> {
     const db = this.handle.db

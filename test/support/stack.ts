@@ -67,7 +67,12 @@ export async function startTestStack(
     host: 'server-host',
     log,
   })
-  const app = createApi({ plugin: server.plugin, log, maxRequestBodySize: 114688 })
+  const app = createApi({
+    plugin: server.plugin,
+    log,
+    maxRequestBodySize: 114688,
+    agentRoutes: { agents: server.agents, agentAdmin: server.agentAdmin },
+  })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : 0

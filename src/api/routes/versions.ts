@@ -62,13 +62,28 @@ export const EXTENSIONS = [
   },
 ].map((e) => ({ ...e, updated: '2026-01-01T00:00:00-00:00', links: [] }))
 
+/** The extensions served only when the API has the agent services (spec §1.6, §1.7). */
+const AGENT_EXTENSIONS = [
+  {
+    alias: 'agent',
+    name: 'agent',
+    description: 'The agent management extension.',
+  },
+  {
+    alias: 'dhcp_agent_scheduler',
+    name: 'DHCP Agent Scheduler',
+    description: 'Schedule networks among dhcp agents',
+  },
+].map((e) => ({ ...e, updated: '2026-01-01T00:00:00-00:00', links: [] }))
+
 function baseUrl(request: FastifyRequest): string {
   const proto = (request.headers['x-forwarded-proto'] as string | undefined) ?? request.protocol
   return `${proto}://${request.headers.host ?? 'localhost'}`
 }
 
 /** `GET /`, `GET /v2.0` and the extension list. */
-export function registerVersions(app: FastifyInstance): void {
+export function registerVersions(app: FastifyInstance, options: { agents?: boolean } = {}): void {
+  const extensions = options.agents === true ? [...EXTENSIONS, ...AGENT_EXTENSIONS] : EXTENSIONS
   app.get('/', async (request) => ({
     versions: [
       {
@@ -86,10 +101,10 @@ export function registerVersions(app: FastifyInstance): void {
     })),
   })
   app.get('/v2.0', resources)
-  app.get('/v2.0/extensions', async () => ({ extensions: EXTENSIONS }))
+  app.get('/v2.0/extensions', async () => ({ extensions }))
   app.get('/v2.0/extensions/:alias', async (request) => {
     const { alias } = request.params as { alias: string }
-    const extension = EXTENSIONS.find((e) => e.alias === alias)
+    const extension = extensions.find((e) => e.alias === alias)
     if (!extension) throw new ExtensionNotFound(alias)
     return { extension }
   })
