@@ -100,9 +100,12 @@ export class AgentDeployment {
   async stopAgent(): Promise<void> {
     const agent = this.agentProcess
     this.agentProcess = undefined
-    const code = await agent?.stop()
-    if (code !== 0 && code !== undefined) {
-      throw new Error(`the agent exited with ${code}:\n${agent?.tail(30)}`)
+    const end = await agent?.stop()
+    if (end && end.code !== 0) {
+      const how = end.signal ? `by ${end.signal}` : `with ${end.code}`
+      throw new Error(
+        `the agent ended ${how}, ${Math.round(end.ms)} ms after SIGTERM:\n${agent?.tail(30)}`,
+      )
     }
   }
 

@@ -11,6 +11,8 @@ import { join } from 'node:path'
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+/** Most milliseconds the kernel gets to remove the veths of deleted namespaces. */
+const TAP_TEARDOWN_MS = 30_000
 
 /** A client namespace whose interface is plugged into a network's bridge. */
 export interface BenchClient {
@@ -104,9 +106,10 @@ export class BenchHost {
 
   /**
    * Removes what a stopped agent left: kills its dnsmasq processes (pid files checked against
-   * /proc, then any dnsmasq whose command line names the directory), deletes the DHCP ports' veth
-   * pairs, the `qdhcp-<id>` namespaces and `brq…` bridges of the benchmark's networks, and the
-   * directory. Synchronous; deleting a veth takes its peer at once, so names are free after.
+   * /proc, then any dnsmasq whose command line names the directory), deletes the `qdhcp-<id>`
+   * namespaces (the kernel then removes the DHCP ports' veth pairs in batches, much faster than
+   * one by one), waits until their taps are gone so the names are free, deletes the `brq…`
+   * bridges of the benchmark's networks, and the directory. Synchronous.
    */
   removeAgentState(dhcpDir: string): void {
     const onDisk = existsSync(dhcpDir) ? readdirSync(dhcpDir).filter((n) => UUID.test(n)) : []
@@ -118,13 +121,19 @@ export class BenchHost {
     const taps = onDisk
       .map((id) => readIfExists(join(dhcpDir, id, 'interface'))?.trim() ?? '')
       .filter((device) => /^ns-[0-9a-f-]{11}$/.test(device))
-      .map((device) => `link delete dev tap${device.slice(3)}`)
+      .map((device) => `tap${device.slice(3)}`)
     const networks = [...new Set([...this.networkIds, ...onDisk])]
-    ipBatch([
-      ...taps,
-      ...networks.map((id) => `netns delete qdhcp-${id}`),
-      ...networks.map((id) => `link delete dev brq${id.slice(0, 11)} type bridge`),
-    ])
+    ipBatch(networks.map((id) => `netns delete qdhcp-${id}`))
+    const deadline = Date.now() + TAP_TEARDOWN_MS
+    let left = taps
+    while ((left = left.filter((tap) => existsSync(`/sys/class/net/${tap}`))).length > 0) {
+      if (Date.now() > deadline) {
+        ipBatch(left.map((tap) => `link delete dev ${tap}`))
+        break
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10)
+    }
+    ipBatch(networks.map((id) => `link delete dev brq${id.slice(0, 11)} type bridge`))
     rmSync(dhcpDir, { recursive: true, force: true })
   }
 

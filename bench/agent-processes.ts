@@ -24,6 +24,13 @@ export interface LogLine {
   readonly fields: Readonly<Record<string, unknown>>
 }
 
+/** How a process ended: exit code or signal, and milliseconds from SIGTERM to the exit. */
+export interface ProcessEnd {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly ms: number
+}
+
 /** A running `leasehold` command. */
 export interface LeaseholdProcess {
   readonly pid: number
@@ -38,8 +45,8 @@ export interface LeaseholdProcess {
   count(msg: string): number
   /** The last `n` log lines and stderr, for error messages. */
   tail(n: number): string
-  /** SIGTERM, then waits for the exit (SIGKILL after a deadline); resolves with the exit code. */
-  stop(): Promise<number | null>
+  /** SIGTERM, then waits for the exit (SIGKILL after a deadline); resolves with how it ended. */
+  stop(): Promise<ProcessEnd>
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
@@ -106,10 +113,10 @@ export function spawnLeasehold(
   })
   child.stderr?.setEncoding('utf8')
   child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)))
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
       for (const wake of waiters) wake()
-      resolve(code)
+      resolve()
     })
   })
   const describe = () => `leasehold ${command} (pid ${child.pid}): ${stderr.slice(-2000)}`
@@ -160,12 +167,13 @@ function waitForLine(
   })
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<number | null>) {
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<ProcessEnd> {
+  const started = performance.now()
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
   const deadline = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS)
-  const code = await exited
+  await exited
   clearTimeout(deadline)
-  return code
+  return { code: child.exitCode, signal: child.signalCode, ms: performance.now() - started }
 }
 
 /** Polls `condition` every `everyMs` until it holds; throws after `timeoutMs`. */

@@ -161,7 +161,7 @@ describe('leases through the API, the agent and dnsmasq', () => {
         const now = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : pid
         return now !== pid && existsSync(`/proc/${now}`)
       },
-      { what: 'a new dnsmasq', timeoutMs: 10_000 },
+      { what: 'a new dnsmasq', timeoutMs: 20_000 },
     )
     const lease = await host().runUdhcpc(await clientFor(network.id, port.mac_address))
     expect(lease?.ip).toBe(port.fixed_ips[0].ip_address)

@@ -3,9 +3,10 @@
  * background by itself; the starting process exits 0 once the daemon is set up (or non-zero with
  * the reason on stderr), and the daemon outlives the agent.
  */
+import { readdir } from 'node:fs/promises'
 import { ProcessDied } from '../../../common/errors.js'
 import { execute, netnsArgv, startDaemon } from '../../host/exec.js'
-import type { ProcessManager } from '../../process/process-manager.js'
+import { readCmdline, type ProcessManager } from '../../process/process-manager.js'
 
 /** The service name dnsmasq is registered under with the ProcessMonitor. */
 export const DNSMASQ_SERVICE = 'dnsmasq'
@@ -22,6 +23,9 @@ export async function spawnDnsmasq(
   argv: readonly string[],
   manager: ProcessManager,
 ): Promise<void> {
+  // One dnsmasq per network: a stray one (an earlier start that never showed up in the pid file)
+  // would hold the DHCP port and make this start, and every respawn after it, fail.
+  await killStrays(`--pid-file=${manager.pidFile}`)
   await startDaemon(netnsArgv(namespace, argv), { timeoutMs: START_TIMEOUT_MS })
   const active = await manager.waitUntil(() => manager.isActive(), START_TIMEOUT_MS)
   if (!active) {
@@ -30,6 +34,20 @@ export async function spawnDnsmasq(
       manager.uuid,
       `dnsmasq for network ${manager.uuid} exited 0 but is not running`,
     )
+  }
+}
+
+/** SIGKILLs every process whose command line holds `marker` (a network's own pid-file option). */
+async function killStrays(marker: string): Promise<void> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number)
+  for (const pid of pids) {
+    const cmdline = await readCmdline(pid)
+    if (!cmdline?.includes(marker)) continue
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // gone meanwhile
+    }
   }
 }
 
