@@ -153,7 +153,9 @@ describe('leases through the API, the agent and dnsmasq', () => {
       timeoutMs: 15_000,
     })
     const pidFile = join(statePath, 'dhcp', network.id, 'pid')
-    await waitFor(() => existsSync(pidFile), { what: 'the pid file' })
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', {
+      what: 'the pid file',
+    })
     const pid = Number(readFileSync(pidFile, 'utf8'))
     process.kill(pid, 'SIGKILL')
     await waitFor(
@@ -171,10 +173,16 @@ describe('leases through the API, the agent and dnsmasq', () => {
     const { network } = await networkWithSubnet()
     const port = await post('ports', { network_id: network.id })
     const pidFile = join(statePath, 'dhcp', network.id, 'pid')
-    await waitFor(() => hostsText(network.id).includes(port.mac_address) && existsSync(pidFile), {
-      what: 'the host entry',
-      timeoutMs: 15_000,
-    })
+    await waitFor(
+      () =>
+        hostsText(network.id).includes(port.mac_address) &&
+        existsSync(pidFile) &&
+        readFileSync(pidFile, 'utf8').trim() !== '',
+      {
+        what: 'the host entry',
+        timeoutMs: 15_000,
+      },
+    )
     const pid = readFileSync(pidFile, 'utf8').trim()
     const client = await clientFor(network.id, port.mac_address)
     const results: (string | undefined)[] = []
